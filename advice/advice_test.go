@@ -1,0 +1,134 @@
+package advice_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/hybridkit/hybridkit/advice"
+)
+
+func TestLevelOrder(t *testing.T) {
+	if !(advice.Info < advice.Warning && advice.Warning < advice.Error) {
+		t.Fatalf("levels are not ordered Info < Warning < Error")
+	}
+	var zero advice.Level
+	if zero != advice.Info {
+		t.Fatalf("zero Level = %v, want info", zero)
+	}
+}
+
+func TestLevelText(t *testing.T) {
+	for _, l := range []advice.Level{advice.Info, advice.Warning, advice.Error} {
+		b, err := l.MarshalText()
+		if err != nil {
+			t.Fatalf("%v.MarshalText() error: %v", l, err)
+		}
+		var got advice.Level = 99
+		if err := got.UnmarshalText(b); err != nil || got != l {
+			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", b, got, err, l)
+		}
+	}
+	if _, err := advice.Level(7).MarshalText(); err == nil {
+		t.Errorf("Level(7).MarshalText() succeeded, want error")
+	}
+	l := advice.Warning
+	if err := l.UnmarshalText([]byte("fatal")); err == nil || l != advice.Warning {
+		t.Errorf("UnmarshalText(fatal) = %v, level %v; want error and unchanged level", err, l)
+	}
+	if got := advice.Level(9).String(); got != "level(9)" {
+		t.Errorf("Level(9).String() = %q", got)
+	}
+}
+
+func TestFindingString(t *testing.T) {
+	tests := []struct {
+		name string
+		f    advice.Finding
+		want string
+	}{
+		{"full", advice.Finding{Level: advice.Warning, Field: "spec.x", Message: "bad", Ref: "RFC 1"}, "warning: spec.x: bad (see RFC 1)"},
+		{"no field", advice.Finding{Level: advice.Error, Message: "bad"}, "error: bad"},
+		{"no ref", advice.Finding{Level: advice.Info, Field: "a[0]", Message: "note"}, "info: a[0]: note"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.f.String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFindingJSON(t *testing.T) {
+	f := advice.Finding{Level: advice.Error, Code: "x/y", Field: "a", Message: "m", Ref: "r"}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"level":"error","code":"x/y","field":"a","message":"m","ref":"r"}`
+	if string(b) != want {
+		t.Errorf("json = %s, want %s", b, want)
+	}
+	var back advice.Finding
+	if err := json.Unmarshal(b, &back); err != nil || back != f {
+		t.Errorf("round trip = %+v, %v; want %+v", back, err, f)
+	}
+}
+
+func TestSortMaxCount(t *testing.T) {
+	fs := []advice.Finding{
+		{Level: advice.Info, Field: "b", Code: "c"},
+		{Level: advice.Error, Field: "z", Code: "c"},
+		{Level: advice.Warning, Field: "a", Code: "c"},
+		{Level: advice.Error, Field: "a", Code: "c"},
+	}
+	advice.Sort(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Level.String()+":"+f.Field)
+	}
+	want := []string{"error:a", "error:z", "warning:a", "info:b"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Sort = %v, want %v", got, want)
+	}
+	if m, ok := advice.Max(fs); !ok || m != advice.Error {
+		t.Errorf("Max = %v, %v", m, ok)
+	}
+	if _, ok := advice.Max(nil); ok {
+		t.Errorf("Max(nil) ok = true")
+	}
+	if n := advice.Count(fs, advice.Error); n != 2 {
+		t.Errorf("Count(error) = %d, want 2", n)
+	}
+}
+
+func TestWithPrefix(t *testing.T) {
+	fs := []advice.Finding{{Field: ""}, {Field: "spec.x"}, {Field: "[2]"}}
+	got := advice.WithPrefix("nodePools[0]", fs)
+	want := []string{"nodePools[0]", "nodePools[0].spec.x", "nodePools[0][2]"}
+	for i := range got {
+		if got[i].Field != want[i] {
+			t.Errorf("WithPrefix[%d] = %q, want %q", i, got[i].Field, want[i])
+		}
+	}
+	if fs[1].Field != "spec.x" {
+		t.Errorf("WithPrefix modified its input")
+	}
+}
+
+func ExampleFinding() {
+	f := advice.Finding{
+		Level:   advice.Warning,
+		Code:    "dnsplan/mdns-domain",
+		Field:   "onPremZones[0]",
+		Message: `"company.local" is reserved for mDNS; prefer a name under .internal`,
+		Ref:     "RFC 6762 §3",
+	}
+	fmt.Println(f)
+	fmt.Println(f.Level >= advice.Warning)
+	// Output:
+	// warning: onPremZones[0]: "company.local" is reserved for mDNS; prefer a name under .internal (see RFC 6762 §3)
+	// true
+}

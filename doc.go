@@ -1,0 +1,51 @@
+// Package hybridkit turns one typed description of an Amazon EKS Hybrid
+// Nodes deployment — on-premises GPU servers joined to an EKS cluster —
+// into every artifact the deployment needs, each one checked against the
+// rules of the program that will consume it.
+//
+// The library is for platform teams and the tools they write: internal Go
+// programs, tests that generate manifests, and CLIs that use it as a
+// backend. It replaces configuration copied from blog posts and guides
+// (half of which is subtly wrong) with typed models and pure renderers that
+// explain every correction they make.
+//
+// # Packages
+//
+//   - advice: Finding, the advisory every Lint and Check returns.
+//   - nodeconfig: the hybrid nodeadm's NodeConfig (node.eks.aws/v1alpha1):
+//     build, default, validate, lint, marshal, strict parse, fleets.
+//   - containerdconf: containerd config files (versions 2 and 3, nodeadm
+//     drop-ins): model, render, parse, and checks for what containerd 1.x
+//     and 2.x do with them.
+//   - internal/...: validator glue, strict decoding, the shell-script
+//     writer, image references, YAML encoding, test helpers.
+//
+// # One pipeline in every package
+//
+// Build typed values → Default fills unset fields → Validate returns every
+// problem at once as field errors with JSON paths → Lint returns
+// advice.Findings for what is legal but wrong in practice → Render or
+// Marshal returns deterministic bytes and refuses invalid input → Parse
+// reads them back strictly, so Parse(Render(x)) equals x.
+//
+// # No I/O
+//
+// Library packages take values and []byte and return values and []byte.
+// They do not read files, call AWS, run programs, log, or keep global
+// state; the programs under examples/ do the I/O. A test enforces it.
+//
+// # Example
+//
+//	c := nodeconfig.NewSSM("gpu-hybrid-cluster", "ap-northeast-2", code, activationID)
+//	c.Spec.Kubelet.NodeLabels = map[string]string{"topology.kubernetes.io/zone": "onprem-dc1"}
+//	c.Spec.Kubelet.Taints = []corev1.Taint{{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule}}
+//	c.Default()
+//	for _, f := range c.Lint() {
+//		fmt.Println(f)
+//	}
+//	b, err := nodeconfig.Marshal(c) // validates first: invalid input gives an error, never bytes
+//	if err != nil {
+//		return err
+//	}
+//	// write b to /etc/nodeadm/nodeconfig.yaml on the node
+package hybridkit

@@ -1,0 +1,172 @@
+package shellscript_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hybridkit/hybridkit/internal/shellscript"
+	"github.com/hybridkit/hybridkit/internal/testkit"
+)
+
+// hostile are values that would break or hijack a naively built script.
+var hostile = []string{
+	"",
+	"plain",
+	"with space",
+	"it's",
+	`"double"`,
+	"$(touch /tmp/pwned)",
+	"`id`",
+	"${HOME}",
+	"a;b",
+	"a|b&c",
+	"new\nline",
+	"tab\tch",
+	"*",
+	"~root",
+	"-n",
+	"{a,b}",
+	"back\\slash",
+	"'",
+	"''''",
+	"é unicode ✓",
+	"Key=Name,Value=x y",
+}
+
+func TestQuoteThroughBash(t *testing.T) {
+	bash := testkit.Tool(t, "bash", "bash")
+	s := shellscript.New("quoting test")
+	for _, v := range hostile {
+		s.Run(shellscript.Lit("printf"), shellscript.Lit("%s\\0"), shellscript.Lit(v))
+	}
+	b, err := s.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := testkit.WriteFile(t, "q.sh", b)
+	res := testkit.Run(t, t.TempDir(), bash, path)
+	if res.Err != nil {
+		t.Fatalf("bash: %v\n%s\n%s", res.Err, res.Stderr, b)
+	}
+	got := strings.Split(strings.TrimSuffix(string(res.Stdout), "\x00"), "\x00")
+	if len(got) != len(hostile) {
+		t.Fatalf("got %d words, want %d: %q", len(got), len(hostile), got)
+	}
+	for i := range hostile {
+		if got[i] != hostile[i] {
+			t.Errorf("word %d = %q, want %q", i, got[i], hostile[i])
+		}
+	}
+}
+
+func TestScriptShape(t *testing.T) {
+	s := shellscript.New("title line\nsecond\x1bline")
+	s.Set("VPC_ID", shellscript.Lit("vpc-0123"))
+	s.Capture("RULE_ID",
+		shellscript.Lit("aws"), shellscript.Lit("route53resolver"), shellscript.Lit("create-resolver-rule"),
+		shellscript.Lit("--name"), shellscript.Lit("on-prem company.local"),
+		shellscript.Lit("--domain-name"), shellscript.Lit("company.local"),
+		shellscript.Lit("--query"), shellscript.Lit("ResolverRule.Id"),
+		shellscript.Lit("--output"), shellscript.Lit("text"))
+	s.Run(shellscript.Lit("aws"), shellscript.Lit("route53resolver"), shellscript.Lit("associate-resolver-rule"),
+		shellscript.Lit("--resolver-rule-id"), shellscript.Ref("RULE_ID"),
+		shellscript.Lit("--vpc-id"), shellscript.Join(shellscript.Ref("VPC_ID")))
+	s.Run(shellscript.Lit("A=B"), shellscript.Lit("x=y"))
+	got, err := s.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `#!/usr/bin/env bash
+# title line
+# second line
+set -euo pipefail
+VPC_ID=vpc-0123
+RULE_ID="$(aws route53resolver create-resolver-rule \
+    --name 'on-prem company.local' \
+    --domain-name company.local \
+    --query ResolverRule.Id \
+    --output text)"
+aws route53resolver associate-resolver-rule \
+  --resolver-rule-id "${RULE_ID}" \
+  --vpc-id "${VPC_ID}"
+'A=B' x=y
+`
+	if string(got) != want {
+		t.Errorf("script =\n%s\nwant\n%s", got, want)
+	}
+	if bash := testkit.Tool(t, "bash", "bash"); bash != "" {
+		res := testkit.Run(t, "", bash, "-n", testkit.WriteFile(t, "s.sh", got))
+		if res.Err != nil {
+			t.Errorf("bash -n: %v %s", res.Err, res.Stderr)
+		}
+	}
+}
+
+func TestScriptErrors(t *testing.T) {
+	s := shellscript.New("x")
+	s.Set("1BAD", shellscript.Lit("v"))
+	s.Run(shellscript.Lit("echo"), shellscript.Ref("UNSET"))
+	s.Run()
+	_, err := s.Bytes()
+	if err == nil {
+		t.Fatal("Bytes succeeded, want error")
+	}
+	for _, want := range []string{`invalid variable name "1BAD"`, `unset variable "UNSET"`, "empty command"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+// unquote is a reference reader for the words Quote produces: bare words,
+// and single-quoted runs with '\'' for a quote. It returns false for
+// anything else, so the fuzz target fails if Quote emits a form that a
+// shell would read differently.
+func unquote(w string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(w); {
+		switch {
+		case w[i] == '\'':
+			end := strings.IndexByte(w[i+1:], '\'')
+			if end < 0 {
+				return "", false
+			}
+			b.WriteString(w[i+1 : i+1+end])
+			i += end + 2
+		case w[i] == '\\' && i+1 < len(w) && w[i+1] == '\'':
+			b.WriteByte('\'')
+			i += 2
+		case strings.IndexByte(" \t\n;&|<>()$`\"\\*?[]#~{}!", w[i]) >= 0:
+			return "", false
+		default:
+			b.WriteByte(w[i])
+			i++
+		}
+	}
+	return b.String(), true
+}
+
+func FuzzQuote(f *testing.F) {
+	for _, h := range hostile {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := shellscript.Quote(s)
+		got, ok := unquote(q)
+		if !ok || got != s {
+			t.Fatalf("Quote(%q) = %s reads back as %q (ok=%v)", s, q, got, ok)
+		}
+		// A comment built from any text stays one comment per line.
+		sc := shellscript.New(s)
+		b, err := sc.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n"))[1:] {
+			if !bytes.HasPrefix(line, []byte("#")) && string(line) != "set -euo pipefail" {
+				t.Fatalf("comment escaped into code: %q", line)
+			}
+		}
+	})
+}

@@ -1,0 +1,135 @@
+package validation_test
+
+import (
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hybridkit/hybridkit/internal/validation"
+)
+
+type inner struct {
+	Name   string            `json:"name" validate:"required,max=5"`
+	Addr   netip.Addr        `json:"addr" validate:"required"`
+	Prefix netip.Prefix      `json:"prefix" validate:"omitempty,ipv4"`
+	Labels map[string]string `json:"labels,omitempty" validate:"omitempty,dive,max=3"`
+}
+
+type outer struct {
+	Kind  string  `json:"kind" validate:"oneof=a b"`
+	Items []inner `json:"items" validate:"dive"`
+	Count int     `json:"count" validate:"gte=1"`
+	Skip  string  `json:"-"`
+}
+
+func TestStructPaths(t *testing.T) {
+	v := outer{
+		Kind: "c",
+		Items: []inner{
+			{Name: "ok", Addr: netip.MustParseAddr("10.0.0.1")},
+			{Name: "toolong", Prefix: netip.MustParsePrefix("fd00::/64"), Labels: map[string]string{"a.b/c": "long"}},
+		},
+	}
+	got := validation.Struct(field.NewPath("spec"), &v)
+	want := []struct {
+		path string
+		typ  field.ErrorType
+	}{
+		{"spec.kind", field.ErrorTypeNotSupported},
+		{"spec.items[1].name", field.ErrorTypeTooLong},
+		{"spec.items[1].addr", field.ErrorTypeRequired},
+		{"spec.items[1].prefix", field.ErrorTypeInvalid},
+		{"spec.items[1].labels[a.b/c]", field.ErrorTypeTooLong},
+		{"spec.count", field.ErrorTypeInvalid},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i].Field != w.path || got[i].Type != w.typ {
+			t.Errorf("error %d = %s %s, want %s %s", i, got[i].Field, got[i].Type, w.path, w.typ)
+		}
+	}
+}
+
+func TestStructNilAndRoot(t *testing.T) {
+	if errs := validation.Struct(nil, (*outer)(nil)); errs != nil {
+		t.Errorf("nil pointer: %v", errs)
+	}
+	errs := validation.Struct(nil, outer{Kind: "a", Count: 1})
+	if len(errs) != 0 {
+		t.Errorf("valid value: %v", errs)
+	}
+	errs = validation.Struct(nil, outer{Kind: "a"})
+	if len(errs) != 1 || errs[0].Field != "count" {
+		t.Errorf("root path: %v", errs)
+	}
+}
+
+func TestToError(t *testing.T) {
+	if err := validation.ToError("x", nil); err != nil {
+		t.Fatalf("ToError(nil) = %v", err)
+	}
+	errs := field.ErrorList{
+		field.Required(field.NewPath("spec", "a"), ""),
+		field.Invalid(field.NewPath("spec", "b"), "v", "must be w"),
+	}
+	err := validation.ToError("nodeconfig", errs)
+	if !strings.HasPrefix(err.Error(), "nodeconfig: 2 invalid fields: spec.a: Required value; spec.b: Invalid value: \"v\": must be w") {
+		t.Errorf("Error() = %q", err)
+	}
+	var agg utilerrors.Aggregate
+	if !errors.As(err, &agg) || len(agg.Errors()) != 2 {
+		t.Fatalf("errors.As aggregate failed: %v", err)
+	}
+	fes := validation.FieldErrors(err)
+	if len(fes) != 2 || fes[1].Field != "spec.b" {
+		t.Errorf("FieldErrors = %v", fes)
+	}
+	one := validation.ToError("gpu", errs[:1])
+	if one.Error() != "gpu: invalid field: spec.a: Required value" {
+		t.Errorf("single Error() = %q", one)
+	}
+	if validation.FieldErrors(errors.New("plain")) != nil {
+		t.Errorf("FieldErrors(plain) != nil")
+	}
+}
+
+func TestAbsPath(t *testing.T) {
+	tests := []struct {
+		in   string
+		glob bool
+		typ  field.ErrorType // "" means valid
+	}{
+		{"/usr/bin/nvidia-container-runtime", false, ""},
+		{"/etc/containerd/config.d/*.toml", true, ""},
+		{"/etc/containerd/config.d/*.toml", false, field.ErrorTypeInvalid},
+		{"", false, field.ErrorTypeRequired},
+		{"usr/bin/x", false, field.ErrorTypeInvalid},
+		{"/usr/bin/../x", false, field.ErrorTypeInvalid},
+		{"/usr/bin/x/", false, field.ErrorTypeInvalid},
+		{"/usr/bin/a b", false, field.ErrorTypeInvalid},
+		{"/usr/bin/a\"b", false, field.ErrorTypeInvalid},
+		{"/usr/bin/a\nb", false, field.ErrorTypeInvalid},
+		{"/usr/$(id)", false, field.ErrorTypeInvalid},
+	}
+	for _, tt := range tests {
+		errs := validation.AbsPath(field.NewPath("p"), tt.in, tt.glob)
+		switch {
+		case tt.typ == "" && len(errs) != 0:
+			t.Errorf("AbsPath(%q) = %v, want valid", tt.in, errs)
+		case tt.typ != "" && (len(errs) != 1 || errs[0].Type != tt.typ || errs[0].Field != "p"):
+			t.Errorf("AbsPath(%q) = %v, want one %s at p", tt.in, errs, tt.typ)
+		}
+	}
+	if errs := validation.PlainText(field.NewPath("d"), "ok text, with: punctuation"); errs != nil {
+		t.Errorf("PlainText rejected plain text: %v", errs)
+	}
+	if errs := validation.PlainText(field.NewPath("d"), "bad\"quote"); len(errs) != 1 {
+		t.Errorf("PlainText accepted a quote")
+	}
+}
