@@ -1,0 +1,79 @@
+package nodeconfig
+
+// Defaults nodeadm applies to IAM Roles Anywhere nodes
+// (aws/eks-hybrid internal/node/hybrid/defaults.go and
+// internal/iamrolesanywhere/aws_config.go).
+const (
+	DefaultAWSConfigPath   = "/etc/aws/hybrid/config"
+	DefaultCertificatePath = "/etc/iam/pki/server.pem"
+	DefaultPrivateKeyPath  = "/etc/iam/pki/server.key"
+)
+
+// Labels nodeadm puts on every hybrid node itself
+// (aws/eks-hybrid internal/kubelet: --node-labels).
+const (
+	LabelComputeType        = "eks.amazonaws.com/compute-type"
+	LabelCredentialProvider = "eks.amazonaws.com/hybrid-credential-provider"
+	ComputeTypeHybrid       = "hybrid"
+)
+
+// NewSSM returns a NodeConfig for a node that registers with an AWS Systems
+// Manager hybrid activation (aws ssm create-activation). All nodes of a
+// fleet may share one activation up to its registration limit.
+func NewSSM(cluster, region string, activationCode Secret, activationID string) NodeConfig {
+	return NodeConfig{
+		Spec: NodeConfigSpec{
+			Cluster: ClusterDetails{Name: cluster, Region: region},
+			Hybrid:  &HybridOptions{SSM: &SSM{ActivationCode: activationCode, ActivationID: activationID}},
+		},
+	}.withType()
+}
+
+// NewIAMRolesAnywhere returns a NodeConfig for a node that authenticates
+// with an X.509 certificate through IAM Roles Anywhere. Certificate and key
+// paths left empty are filled by Default.
+func NewIAMRolesAnywhere(cluster, region string, ira IAMRolesAnywhere) NodeConfig {
+	return NodeConfig{
+		Spec: NodeConfigSpec{
+			Cluster: ClusterDetails{Name: cluster, Region: region},
+			Hybrid:  &HybridOptions{IAMRolesAnywhere: &ira},
+		},
+	}.withType()
+}
+
+func (c NodeConfig) withType() NodeConfig {
+	c.APIVersion, c.Kind = APIVersion, Kind
+	return c
+}
+
+// Default fills unset fields with the values nodeadm would use, and writes
+// them out so that `nodeadm config check` (which does not apply defaults)
+// sees the same configuration as `nodeadm init`: apiVersion and kind, and
+// the IAM Roles Anywhere certificate, key and AWS config paths. It never
+// overwrites a set field and is idempotent. A nil receiver is a no-op.
+func (c *NodeConfig) Default() {
+	if c == nil {
+		return
+	}
+	if c.APIVersion == "" {
+		c.APIVersion = APIVersion
+	}
+	if c.Kind == "" {
+		c.Kind = Kind
+	}
+	if h := c.Spec.Hybrid; h != nil && h.IAMRolesAnywhere != nil {
+		ira := *h.IAMRolesAnywhere
+		if ira.CertificatePath == "" {
+			ira.CertificatePath = DefaultCertificatePath
+		}
+		if ira.PrivateKeyPath == "" {
+			ira.PrivateKeyPath = DefaultPrivateKeyPath
+		}
+		if ira.AWSConfigPath == "" {
+			ira.AWSConfigPath = DefaultAWSConfigPath
+		}
+		hc := *h
+		hc.IAMRolesAnywhere = &ira
+		c.Spec.Hybrid = &hc
+	}
+}

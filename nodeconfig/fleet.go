@@ -1,0 +1,196 @@
+package nodeconfig
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+)
+
+// Fleet describes many nodes built from one template: the same cluster,
+// kubelet and containerd settings, and either one shared SSM activation or
+// IAM Roles Anywhere with a node name per node.
+type Fleet struct {
+	// Template is the configuration every node starts from. Its
+	// IAMRolesAnywhere.NodeName is replaced per node.
+	Template NodeConfig
+	// Nodes are the members, in output order.
+	Nodes []FleetNode
+}
+
+// FleetNode is one member of a Fleet.
+type FleetNode struct {
+	// Name identifies the node: its host name, and with IAM Roles Anywhere
+	// its Kubernetes node name (which must equal its certificate's CN when
+	// the role's trust policy binds them). With SSM the Kubernetes name is
+	// the managed-instance ID, and Name only names the file.
+	Name string
+	// Labels are added to the template's labels; a key here wins.
+	Labels map[string]string
+	// CertificatePath and PrivateKeyPath override the template's (IAM
+	// Roles Anywhere only), for hosts that keep several identities.
+	CertificatePath string
+	PrivateKeyPath  string
+}
+
+// namePatternRE accepts one integer verb such as %d or %02d.
+var namePatternRE = regexp.MustCompile(`^[^%]*%0?[0-9]?d[^%]*$`)
+
+// NodesNamed returns count FleetNodes named by pattern, which holds one
+// integer verb (%d, %02d, …): NodesNamed("gpu-%02d", 1, 3) names gpu-01,
+// gpu-02 and gpu-03. It fails on a pattern without exactly one such verb
+// or a count below 1.
+func NodesNamed(pattern string, first, count int) ([]FleetNode, error) {
+	if !namePatternRE.MatchString(pattern) {
+		return nil, fmt.Errorf("nodeconfig: name pattern %q must contain exactly one integer verb such as %%d or %%02d", pattern)
+	}
+	if count < 1 {
+		return nil, fmt.Errorf("nodeconfig: node count %d must be at least 1", count)
+	}
+	out := make([]FleetNode, count)
+	for i := range out {
+		out[i].Name = fmt.Sprintf(pattern, first+i)
+	}
+	return out, nil
+}
+
+// Build returns one defaulted NodeConfig per node, in the order of Nodes.
+// It validates every node and returns all problems at once, with paths
+// such as "nodes[3].name" and "nodes[3].spec.kubelet.nodeLabels[x]"; on
+// error it returns no configs. The template is never modified.
+func (f Fleet) Build() ([]NodeConfig, error) {
+	errs := f.validateShape()
+	out := make([]NodeConfig, 0, len(f.Nodes))
+	for i, n := range f.Nodes {
+		c := f.node(n)
+		if nerrs := c.ValidateAt(field.NewPath("nodes").Index(i)); len(nerrs) > 0 {
+			errs = append(errs, nerrs...)
+			continue
+		}
+		out = append(out, c)
+	}
+	if len(errs) > 0 {
+		return nil, ivalidation.ToError("nodeconfig", errs)
+	}
+	return out, nil
+}
+
+func (f Fleet) validateShape() field.ErrorList {
+	var errs field.ErrorList
+	np := field.NewPath("nodes")
+	if len(f.Nodes) == 0 {
+		errs = append(errs, field.Required(np, "a fleet needs at least one node"))
+	}
+	ssm := f.Template.Spec.Hybrid != nil && f.Template.Spec.Hybrid.SSM != nil
+	seen := make(map[string]int, len(f.Nodes))
+	for i, n := range f.Nodes {
+		p := np.Index(i)
+		if n.Name == "" {
+			errs = append(errs, field.Required(p.Child("name"), ""))
+			continue
+		}
+		errs = append(errs, invalidIf(p.Child("name"), n.Name, "", validation.IsDNS1123Subdomain(n.Name))...)
+		if j, dup := seen[n.Name]; dup {
+			errs = append(errs, field.Duplicate(p.Child("name"), fmt.Sprintf("%s (also nodes[%d])", n.Name, j)))
+		}
+		seen[n.Name] = i
+		if ssm && (n.CertificatePath != "" || n.PrivateKeyPath != "") {
+			errs = append(errs, field.Forbidden(p.Child("certificatePath"), "certificate paths apply to IAM Roles Anywhere nodes; this fleet uses SSM"))
+		}
+	}
+	return errs
+}
+
+// node builds one member's configuration from a deep copy of the template.
+func (f Fleet) node(n FleetNode) NodeConfig {
+	c := f.Template.clone()
+	if len(n.Labels) > 0 {
+		if c.Spec.Kubelet.NodeLabels == nil {
+			c.Spec.Kubelet.NodeLabels = make(map[string]string, len(n.Labels))
+		}
+		maps.Copy(c.Spec.Kubelet.NodeLabels, n.Labels)
+	}
+	if h := c.Spec.Hybrid; h != nil && h.IAMRolesAnywhere != nil {
+		h.IAMRolesAnywhere.NodeName = n.Name
+		if n.CertificatePath != "" {
+			h.IAMRolesAnywhere.CertificatePath = n.CertificatePath
+		}
+		if n.PrivateKeyPath != "" {
+			h.IAMRolesAnywhere.PrivateKeyPath = n.PrivateKeyPath
+		}
+	}
+	c.Default()
+	return c
+}
+
+// clone returns a copy of c that shares no mutable memory with it.
+func (c NodeConfig) clone() NodeConfig {
+	out := c
+	if c.Metadata != nil {
+		out.Metadata = c.Metadata.DeepCopy()
+	}
+	out.Spec.Cluster.CertificateAuthority = slices.Clone(c.Spec.Cluster.CertificateAuthority)
+	if c.Spec.Cluster.EnableOutpost != nil {
+		v := *c.Spec.Cluster.EnableOutpost
+		out.Spec.Cluster.EnableOutpost = &v
+	}
+	k := c.Spec.Kubelet
+	out.Spec.Kubelet = KubeletOptions{
+		Config:     k.Config.clone(),
+		Flags:      slices.Clone(k.Flags),
+		NodeLabels: maps.Clone(k.NodeLabels),
+	}
+	if k.Taints != nil {
+		out.Spec.Kubelet.Taints = make([]corev1.Taint, len(k.Taints))
+		for i := range k.Taints {
+			k.Taints[i].DeepCopyInto(&out.Spec.Kubelet.Taints[i])
+		}
+	}
+	if h := c.Spec.Hybrid; h != nil {
+		hc := *h
+		if h.SSM != nil {
+			s := *h.SSM
+			hc.SSM = &s
+		}
+		if h.IAMRolesAnywhere != nil {
+			ira := *h.IAMRolesAnywhere
+			hc.IAMRolesAnywhere = &ira
+		}
+		out.Spec.Hybrid = &hc
+	}
+	return out
+}
+
+func (k KubeletConfig) clone() KubeletConfig {
+	out := k
+	if k.MaxPods != nil {
+		v := *k.MaxPods
+		out.MaxPods = &v
+	}
+	if k.ShutdownGracePeriod != nil {
+		v := *k.ShutdownGracePeriod
+		out.ShutdownGracePeriod = &v
+	}
+	if k.ShutdownGracePeriodCriticalPods != nil {
+		v := *k.ShutdownGracePeriodCriticalPods
+		out.ShutdownGracePeriodCriticalPods = &v
+	}
+	out.SystemReserved = maps.Clone(k.SystemReserved)
+	out.KubeReserved = maps.Clone(k.KubeReserved)
+	out.EvictionHard = maps.Clone(k.EvictionHard)
+	out.ClusterDNS = slices.Clone(k.ClusterDNS)
+	if k.Extra != nil {
+		out.Extra = make(map[string]json.RawMessage, len(k.Extra))
+		for key, v := range k.Extra {
+			out.Extra[key] = slices.Clone(v)
+		}
+	}
+	return out
+}

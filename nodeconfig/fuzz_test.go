@@ -1,0 +1,40 @@
+package nodeconfig_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/hybridkit/hybridkit/internal/testkit"
+	"github.com/hybridkit/hybridkit/nodeconfig"
+)
+
+// FuzzParse: Parse never panics, and a document that parses and validates
+// survives Marshal → Parse unchanged.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"guide-nodeconfig-gpu.yaml", "ec2-nodeadm-fields.yaml", "nodeconfig-gpu.yaml", "nodeconfig-iam-ra.yaml"} {
+		f.Add(testkit.ReadTestdata(f, name))
+	}
+	f.Add([]byte("kind: NodeConfig\nspec:\n  kubelet:\n    flags: [--node-labels=a=b,c=d, --register-with-taints=k:NoSchedule]\n"))
+	f.Add([]byte(`{"apiVersion":"node.eks.aws/v1alpha1","kind":"NodeConfig","spec":{"kubelet":{"config":{"maxPods":1,"x":[1,{"b":2,"a":1}]}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := nodeconfig.Parse(data)
+		if err != nil {
+			return
+		}
+		_ = c.Lint()
+		if c.Validate() != nil {
+			return
+		}
+		b, err := nodeconfig.Marshal(c)
+		if err != nil {
+			t.Fatalf("Marshal of a valid parsed config: %v", err)
+		}
+		back, err := nodeconfig.Parse(b)
+		if err != nil {
+			t.Fatalf("Marshal output does not parse: %v\n%s", err, b)
+		}
+		if !reflect.DeepEqual(back, c) {
+			t.Fatalf("round trip changed the config\n got %#v\nwant %#v", back, c)
+		}
+	})
+}

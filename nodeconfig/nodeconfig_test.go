@@ -1,0 +1,277 @@
+package nodeconfig_test
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hybridkit/hybridkit/containerdconf"
+	"github.com/hybridkit/hybridkit/internal/testkit"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/nodeconfig"
+)
+
+// Example values; not real credentials.
+const (
+	exampleCode = "EXAMPLE+activation+code+0123456789"
+	exampleID   = "6b7c2f1e-0d4a-4c1b-9e8f-1a2b3c4d5e6f"
+	exampleRole = "arn:aws:iam::111122223333:role/EKSHybridNodesRole"
+	exampleTA   = "arn:aws:rolesanywhere:ap-northeast-2:111122223333:trust-anchor/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d"
+	examplePr   = "arn:aws:rolesanywhere:ap-northeast-2:111122223333:profile/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// gpuDropIn is the complete nodeadm drop-in for the NVIDIA runtime: nodeadm's
+// own CRI settings plus the nvidia runtime as default.
+func gpuDropIn(t testing.TB) string {
+	t.Helper()
+	pause, _ := containerdconf.EKSPauseImage("ap-northeast-2", "")
+	c := containerdconf.NodeadmRoot(pause)
+	c.Root, c.State, c.Imports = "", "", nil
+	c.CRI.DefaultRuntimeName = "nvidia"
+	c.CRI.Runtimes["nvidia"] = containerdconf.Runtime{
+		Type: containerdconf.RuntimeTypeRuncV2, BinaryName: "/usr/bin/nvidia-container-runtime", SystemdCgroup: ptr(true),
+	}
+	b, err := containerdconf.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// guideGPUNode is the guide's nodeconfig-gpu.yaml, corrected: a valid
+// activation, a complete containerd drop-in, labels that exist, and a
+// topology zone so workloads can spread across on-prem and cloud.
+func guideGPUNode(t testing.TB) nodeconfig.NodeConfig {
+	c := nodeconfig.NewSSM("gpu-hybrid-cluster", "ap-northeast-2", exampleCode, exampleID)
+	c.Spec.Kubelet.Config.MaxPods = ptr(int32(110))
+	c.Spec.Kubelet.Config.ShutdownGracePeriod = &metav1.Duration{Duration: 30 * time.Second}
+	c.Spec.Kubelet.NodeLabels = map[string]string{
+		"gpu":                         "h100",
+		"gpu-count":                   "8",
+		"topology.kubernetes.io/zone": "onprem-dc1",
+	}
+	c.Spec.Kubelet.Taints = []corev1.Taint{{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule}}
+	c.Spec.Containerd.Config = gpuDropIn(t)
+	c.Default()
+	return c
+}
+
+func iamRANode() nodeconfig.NodeConfig {
+	c := nodeconfig.NewIAMRolesAnywhere("gpu-hybrid-cluster", "ap-northeast-2", nodeconfig.IAMRolesAnywhere{
+		NodeName: "gpu-node-01", RoleARN: exampleRole, TrustAnchorARN: exampleTA, ProfileARN: examplePr,
+	})
+	c.Spec.Cluster.CIDR = "10.96.0.0/16"
+	c.Spec.Kubelet.NodeLabels = map[string]string{"topology.kubernetes.io/zone": "onprem-dc1"}
+	c.Default()
+	return c
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  nodeconfig.NodeConfig
+	}{
+		{"nodeconfig-gpu.yaml", guideGPUNode(t)},
+		{"nodeconfig-iam-ra.yaml", iamRANode()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := nodeconfig.Marshal(tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			testkit.Golden(t, tc.name, b)
+			if fs := tc.cfg.Lint(); len(fs) != 0 {
+				t.Errorf("reference config has findings: %v", fs)
+			}
+			back, err := nodeconfig.Parse(b)
+			if err != nil {
+				t.Fatalf("Parse(Marshal(x)): %v", err)
+			}
+			if !reflect.DeepEqual(back, tc.cfg) {
+				t.Errorf("Parse(Marshal(x)) != x\n got %#v\nwant %#v", back.Spec, tc.cfg.Spec)
+			}
+		})
+	}
+}
+
+func TestFleetGolden(t *testing.T) {
+	tmpl := guideGPUNode(t)
+	nodes, err := nodeconfig.NodesNamed("gpu-node-%02d", 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range nodes {
+		nodes[i].Labels = map[string]string{"example.com/rack": fmt.Sprintf("r%d", i/5+1)}
+	}
+	cfgs, err := nodeconfig.Fleet{Template: tmpl, Nodes: nodes}.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all bytes.Buffer
+	for i, c := range cfgs {
+		b, err := nodeconfig.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&all, "---\n# %s\n", nodes[i].Name)
+		all.Write(b)
+	}
+	testkit.Golden(t, "fleet-10.yaml", all.Bytes())
+	if len(tmpl.Spec.Kubelet.NodeLabels) != 3 {
+		t.Errorf("Build modified the template's labels: %v", tmpl.Spec.Kubelet.NodeLabels)
+	}
+}
+
+func TestFleetIAMRolesAnywhere(t *testing.T) {
+	nodes := []nodeconfig.FleetNode{{Name: "gpu-a"}, {Name: "gpu-b", CertificatePath: "/etc/iam/pki/gpu-b.pem", PrivateKeyPath: "/etc/iam/pki/gpu-b.key"}}
+	cfgs, err := nodeconfig.Fleet{Template: iamRANode(), Nodes: nodes}.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cfgs[0].Spec.Hybrid.IAMRolesAnywhere, cfgs[1].Spec.Hybrid.IAMRolesAnywhere
+	if a.NodeName != "gpu-a" || b.NodeName != "gpu-b" || a == b {
+		t.Errorf("node names %q %q (shared pointer: %v)", a.NodeName, b.NodeName, a == b)
+	}
+	if a.CertificatePath != nodeconfig.DefaultCertificatePath || b.CertificatePath != "/etc/iam/pki/gpu-b.pem" || b.PrivateKeyPath != "/etc/iam/pki/gpu-b.key" {
+		t.Errorf("paths: %+v / %+v", a, b)
+	}
+}
+
+func TestFleetErrors(t *testing.T) {
+	nodes := []nodeconfig.FleetNode{{Name: "gpu-a"}, {Name: "gpu-a"}, {Name: "Bad_Name"}, {Name: ""}, {Name: "x", Labels: map[string]string{"node-role.kubernetes.io/gpu": ""}}}
+	_, err := nodeconfig.Fleet{Template: guideGPUNode(t), Nodes: nodes}.Build()
+	got := fieldsOf(err)
+	for _, want := range []string{"nodes[1].name", "nodes[2].name", "nodes[3].name", "nodes[4].spec.kubelet.nodeLabels[node-role.kubernetes.io/gpu]"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Build errors %v lack %s", got, want)
+		}
+	}
+	if _, err := (nodeconfig.Fleet{Template: guideGPUNode(t)}).Build(); !slices.Contains(fieldsOf(err), "nodes") {
+		t.Errorf("empty fleet: %v", err)
+	}
+	for _, pat := range []string{"gpu", "gpu-%s", "%d-%d", "gpu-%x"} {
+		if _, err := nodeconfig.NodesNamed(pat, 1, 2); err == nil {
+			t.Errorf("NodesNamed(%q) accepted", pat)
+		}
+	}
+	if _, err := nodeconfig.NodesNamed("g%d", 1, 0); err == nil {
+		t.Errorf("NodesNamed count 0 accepted")
+	}
+}
+
+func fieldsOf(err error) []string {
+	var out []string
+	for _, e := range ivalidation.FieldErrors(err) {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+// TestGuideYAML: the guide's own file parses (the hybrid nodeadm would read
+// it), fails validation on its placeholder credentials, and its findings
+// include the drop-in that containerd 1.x turns into a config without
+// SystemdCgroup.
+func TestGuideYAML(t *testing.T) {
+	c, err := nodeconfig.Parse(testkit.ReadTestdata(t, "guide-nodeconfig-gpu.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Spec.Kubelet.NodeLabels; got["gpu"] != "h100" || got["gpu-count"] != "8" || got["node-type"] != "hybrid" {
+		t.Errorf("labels = %v", got)
+	}
+	if len(c.Spec.Kubelet.Taints) != 1 || c.Spec.Kubelet.Taints[0].Key != "nvidia.com/gpu" || len(c.Spec.Kubelet.Flags) != 0 {
+		t.Errorf("taints %v flags %v", c.Spec.Kubelet.Taints, c.Spec.Kubelet.Flags)
+	}
+	if *c.Spec.Kubelet.Config.MaxPods != 110 || c.Spec.Kubelet.Config.ShutdownGracePeriod.Duration != 30*time.Second {
+		t.Errorf("kubelet config = %+v", c.Spec.Kubelet.Config)
+	}
+	got := fieldsOf(c.Validate())
+	want := []string{"spec.hybrid.ssm.activationCode", "spec.hybrid.ssm.activationId"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Validate fields = %v, want %v", got, want)
+	}
+	var msgs []string
+	for _, f := range c.Lint() {
+		if f.Code == nodeconfig.CodeContainerdDropIn {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	joined := strings.Join(msgs, "\n")
+	for _, want := range []string{containerdconf.CodeDropInReplacesCRI, containerdconf.CodeSystemdCgroupMissing} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("drop-in findings lack %s:\n%s", want, joined)
+		}
+	}
+}
+
+func TestParseRejectsEC2Fields(t *testing.T) {
+	_, err := nodeconfig.Parse(testkit.ReadTestdata(t, "ec2-nodeadm-fields.yaml"))
+	got := fieldsOf(err)
+	want := []string{"spec.containerd.baseRuntimeSpec", "spec.featureGates", "spec.hybrid.region"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Parse errors at %v, want %v (err: %v)", got, want, err)
+	}
+	for _, e := range ivalidation.FieldErrors(err) {
+		if e.Type != field.ErrorTypeForbidden || e.Detail != "unknown field" {
+			t.Errorf("%s: %s %q", e.Field, e.Type, e.Detail)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, in, path string
+	}{
+		{"bad labels flag", "kind: NodeConfig\nspec:\n  kubelet:\n    flags: [--node-labels=novalue]\n", "spec.kubelet.flags[0]"},
+		{"bad taints flag", "kind: NodeConfig\nspec:\n  kubelet:\n    flags: [--x, --register-with-taints=k=v]\n", "spec.kubelet.flags[1]"},
+		{"typed kubelet key", "kind: NodeConfig\nspec:\n  kubelet:\n    config: {maxPods: many}\n", "spec.kubelet.config.maxPods"},
+		{"wrong type", "kind: NodeConfig\nspec:\n  cluster:\n    enableOutpost: maybe\n", "spec.cluster.enableOutpost"},
+		{"case matters", "kind: NodeConfig\nspec:\n  cluster:\n    Name: x\n", "spec.cluster.Name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := nodeconfig.Parse([]byte(tt.in))
+			if got := fieldsOf(err); len(got) != 1 || got[0] != tt.path {
+				t.Errorf("Parse error paths %v, want [%s] (%v)", got, tt.path, err)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "nodeconfig: ") {
+				t.Errorf("error lacks prefix: %v", err)
+			}
+		})
+	}
+	if _, err := nodeconfig.Parse([]byte("spec: [")); err == nil || !strings.HasPrefix(err.Error(), "nodeconfig: ") {
+		t.Errorf("syntax error = %v", err)
+	}
+	// nodeadm's internal type has a status field, so a file may carry one.
+	if _, err := nodeconfig.Parse([]byte("kind: NodeConfig\nstatus: {}\n")); err != nil {
+		t.Errorf("status rejected: %v", err)
+	}
+}
+
+func TestExtraKubeletKeysPassThrough(t *testing.T) {
+	in := "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster: {name: c, region: us-west-2}\n  hybrid:\n    ssm: {activationCode: " + exampleCode + ", activationId: " + exampleID + "}\n  kubelet:\n    config:\n      imageGCHighThresholdPercent: 80\n      featureGates: {B: true, A: false}\n      maxPods: 64\n"
+	c, err := nodeconfig.Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.Spec.Kubelet.Config.Extra["featureGates"]) != `{"A":false,"B":true}` || *c.Spec.Kubelet.Config.MaxPods != 64 {
+		t.Errorf("config = %+v extra %s", c.Spec.Kubelet.Config, c.Spec.Kubelet.Config.Extra["featureGates"])
+	}
+	b, err := nodeconfig.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("imageGCHighThresholdPercent: 80")) {
+		t.Errorf("unknown key lost:\n%s", b)
+	}
+}
