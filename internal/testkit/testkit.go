@@ -78,7 +78,6 @@ func diff(want, got []byte) string {
 	return "(same lines, different bytes)"
 }
 
-
 // RequireTools reports whether a missing consumer must fail the test rather
 // than skip it.
 func RequireTools() bool { return os.Getenv("HYBRIDKIT_REQUIRE_TOOLS") == "1" }
