@@ -29,7 +29,7 @@ type part struct {
 	ref  bool // text is a variable name
 }
 
-// Word is one shell word. The zero Word is the empty string ('').
+// Word is one shell word. The zero Word is the empty string (”).
 type Word []part
 
 // Lit returns a literal word: s reaches the command unchanged, whatever it
@@ -201,7 +201,7 @@ func (s *Script) word(w Word, first bool) string {
 
 // Quote returns s as one shell word that expands to exactly s: unchanged
 // when it holds only characters the shell gives no meaning to, otherwise
-// in single quotes (with ' written as '\'').
+// in single quotes (with ' written as '\”).
 func Quote(s string) string { return quote(s, false) }
 
 func quote(s string, first bool) string {

@@ -120,7 +120,7 @@ func TestScriptErrors(t *testing.T) {
 }
 
 // unquote is a reference reader for the words Quote produces: bare words,
-// and single-quoted runs with '\'' for a quote. It returns false for
+// and single-quoted runs with '\” for a quote. It returns false for
 // anything else, so the fuzz target fails if Quote emits a form that a
 // shell would read differently.
 func unquote(w string) (string, bool) {
