@@ -14,6 +14,10 @@
 //   - advice: Finding, the advisory every Lint and Check returns.
 //   - nodeconfig: the hybrid nodeadm's NodeConfig (node.eks.aws/v1alpha1):
 //     build, default, validate, lint, marshal, strict parse, fleets.
+//   - gpu: the NVIDIA runtime in containerd (standalone 1.x and 2.x files,
+//     nodeadm drop-ins), the device plugin, RuntimeClass and test pod, GPU
+//     node labels and taints, inventories from nvidia-smi, the MIG catalog,
+//     host prerequisite checks.
 //   - containerdconf: containerd config files (versions 2 and 3, nodeadm
 //     drop-ins): model, render, parse, and checks for what containerd 1.x
 //     and 2.x do with them.

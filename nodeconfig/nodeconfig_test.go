@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/containerdconf"
+	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/nodeconfig"
@@ -30,18 +31,11 @@ const (
 
 func ptr[T any](v T) *T { return &v }
 
-// gpuDropIn is the complete nodeadm drop-in for the NVIDIA runtime: nodeadm's
-// own CRI settings plus the nvidia runtime as default.
+// gpuDropIn is the complete nodeadm drop-in for the NVIDIA runtime, as the
+// gpu package renders it.
 func gpuDropIn(t testing.TB) string {
 	t.Helper()
-	pause, _ := containerdconf.EKSPauseImage("ap-northeast-2", "")
-	c := containerdconf.NodeadmRoot(pause)
-	c.Root, c.State, c.Imports = "", "", nil
-	c.CRI.DefaultRuntimeName = "nvidia"
-	c.CRI.Runtimes["nvidia"] = containerdconf.Runtime{
-		Type: containerdconf.RuntimeTypeRuncV2, BinaryName: "/usr/bin/nvidia-container-runtime", SystemdCgroup: ptr(true),
-	}
-	b, err := containerdconf.Render(c)
+	b, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions("ap-northeast-2"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/hybridkit/hybridkit/containerdconf"
+	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
@@ -62,22 +62,18 @@ func run(out string) error {
 // that exist, and a topology zone. The activation is an example value.
 func referenceNode() (nodeconfig.NodeConfig, error) {
 	const region = "ap-northeast-2"
-	pause, _ := containerdconf.EKSPauseImage(region, "")
-	t := true
-	dropIn := containerdconf.NodeadmRoot(pause)
-	dropIn.Root, dropIn.State, dropIn.Imports = "", "", nil
-	dropIn.CRI.DefaultRuntimeName = "nvidia"
-	dropIn.CRI.Runtimes["nvidia"] = containerdconf.Runtime{Type: containerdconf.RuntimeTypeRuncV2, BinaryName: "/usr/bin/nvidia-container-runtime", SystemdCgroup: &t}
-	toml, err := containerdconf.Render(dropIn)
+	toml, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(region))
 	if err != nil {
 		return nodeconfig.NodeConfig{}, err
 	}
+	h100, _ := gpu.ModelByAlias("h100")
 	c := nodeconfig.NewSSM("gpu-hybrid-cluster", region, "EXAMPLE+activation+code+0123456789", "6b7c2f1e-0d4a-4c1b-9e8f-1a2b3c4d5e6f")
 	maxPods := int32(110)
 	c.Spec.Kubelet.Config.MaxPods = &maxPods
 	c.Spec.Kubelet.Config.ShutdownGracePeriod = &metav1.Duration{Duration: 30 * time.Second}
-	c.Spec.Kubelet.NodeLabels = map[string]string{"gpu": "h100", "gpu-count": "8", "topology.kubernetes.io/zone": "onprem-dc1"}
-	c.Spec.Kubelet.Taints = []corev1.Taint{{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule}}
+	c.Spec.Kubelet.NodeLabels = gpu.ModelLabels(h100, 8)
+	c.Spec.Kubelet.NodeLabels["topology.kubernetes.io/zone"] = "onprem-dc1"
+	c.Spec.Kubelet.Taints = []corev1.Taint{gpu.NodeTaint()}
 	c.Spec.Containerd.Config = string(toml)
 	c.Default()
 	return c, nil

@@ -107,8 +107,8 @@ func (r Ref) Version() (v []int, ok bool) {
 	return ParseVersion(r.Tag)
 }
 
-// ParseVersion reads "v1.2.3", "1.2" or "3" (with an optional suffix after
-// '-' or '+', which is ignored) into its numbers.
+// ParseVersion reads "v1.2.3", "1.2", "580.159.04" or "3" (with an
+// optional suffix after '-', '+' or '~', which is ignored) into its numbers.
 func ParseVersion(s string) ([]int, bool) {
 	s = strings.TrimPrefix(s, "v")
 	if i := strings.IndexAny(s, "-+~"); i >= 0 {
@@ -120,8 +120,13 @@ func ParseVersion(s string) ([]int, bool) {
 	parts := strings.Split(s, ".")
 	out := make([]int, len(parts))
 	for i, p := range parts {
+		// Digits only (no sign); leading zeros occur in driver versions
+		// such as 580.159.04.
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return nil, false
+		}
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || p != strconv.Itoa(n) {
+		if err != nil {
 			return nil, false
 		}
 		out[i] = n

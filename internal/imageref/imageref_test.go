@@ -66,7 +66,10 @@ func TestVersions(t *testing.T) {
 			t.Errorf("CompareVersions(%s, %s) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"latest", "", "1..2", "01.2"} {
+	if v, ok := imageref.ParseVersion("580.159.04"); !ok || v[2] != 4 {
+		t.Errorf("ParseVersion(580.159.04) = %v, %v", v, ok)
+	}
+	for _, bad := range []string{"latest", "", "1..2", "1.-2", "1.+2"} {
 		if _, ok := imageref.ParseVersion(bad); ok {
 			t.Errorf("ParseVersion(%q) ok", bad)
 		}

@@ -18,6 +18,17 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
 )
 
 // update is the go/printer-style flag that rewrites golden files:
@@ -179,4 +190,71 @@ func ContainerdDump(t testing.TB, rootFor func(dropInDir string) []byte, dropIns
 		t.Fatalf("containerd config dump: %v\n%s\nconfig:\n%s", res.Err, res.Stderr, root)
 	}
 	return res.Stdout
+}
+
+// DecodeManifests splits a multi-document YAML stream and strictly decodes
+// each document into its k8s.io/api type, chosen by apiVersion and kind:
+// an unknown field, a wrong type or an unknown kind fails the test. It
+// returns the objects in order.
+func DecodeManifests(t testing.TB, data []byte) []runtime.Object {
+	t.Helper()
+	var out []runtime.Object
+	for i, doc := range bytes.Split(data, []byte("\n---\n")) {
+		if len(bytes.TrimSpace(doc)) == 0 {
+			continue
+		}
+		var tm metav1.TypeMeta
+		if err := yaml.Unmarshal(doc, &tm); err != nil {
+			t.Fatalf("document %d: %v", i, err)
+		}
+		obj, ok := newObject(tm)
+		if !ok {
+			t.Fatalf("document %d: no k8s.io/api type for %s %s", i, tm.APIVersion, tm.Kind)
+		}
+		if err := yaml.UnmarshalStrict(doc, obj); err != nil {
+			t.Fatalf("document %d (%s): strict decoding failed: %v\n%s", i, tm.Kind, err, doc)
+		}
+		out = append(out, obj)
+	}
+	return out
+}
+
+func newObject(tm metav1.TypeMeta) (runtime.Object, bool) {
+	switch tm.APIVersion + "/" + tm.Kind {
+	case "v1/Pod":
+		return &corev1.Pod{}, true
+	case "v1/ConfigMap":
+		return &corev1.ConfigMap{}, true
+	case "v1/Service":
+		return &corev1.Service{}, true
+	case "v1/ServiceAccount":
+		return &corev1.ServiceAccount{}, true
+	case "v1/PersistentVolume":
+		return &corev1.PersistentVolume{}, true
+	case "v1/PersistentVolumeClaim":
+		return &corev1.PersistentVolumeClaim{}, true
+	case "v1/Namespace":
+		return &corev1.Namespace{}, true
+	case "apps/v1/Deployment":
+		return &appsv1.Deployment{}, true
+	case "apps/v1/DaemonSet":
+		return &appsv1.DaemonSet{}, true
+	case "batch/v1/Job":
+		return &batchv1.Job{}, true
+	case "node.k8s.io/v1/RuntimeClass":
+		return &nodev1.RuntimeClass{}, true
+	case "storage.k8s.io/v1/StorageClass":
+		return &storagev1.StorageClass{}, true
+	case "rbac.authorization.k8s.io/v1/ClusterRole":
+		return &rbacv1.ClusterRole{}, true
+	case "rbac.authorization.k8s.io/v1/ClusterRoleBinding":
+		return &rbacv1.ClusterRoleBinding{}, true
+	case "rbac.authorization.k8s.io/v1/Role":
+		return &rbacv1.Role{}, true
+	case "rbac.authorization.k8s.io/v1/RoleBinding":
+		return &rbacv1.RoleBinding{}, true
+	case "policy/v1/PodDisruptionBudget":
+		return &policyv1.PodDisruptionBudget{}, true
+	}
+	return nil, false
 }

@@ -3,6 +3,7 @@ package validation
 import (
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -17,6 +18,8 @@ func AbsPath(p *field.Path, s string, allowGlob bool) field.ErrorList {
 		return field.ErrorList{field.Required(p, "must be an absolute path")}
 	case !strings.HasPrefix(s, "/"):
 		return field.ErrorList{field.Invalid(p, s, "must be an absolute path")}
+	case !utf8.ValidString(s):
+		return field.ErrorList{field.Invalid(p, s, "must be valid UTF-8")}
 	case strings.ContainsFunc(s, unsafeInConfig):
 		return field.ErrorList{field.Invalid(p, s, "must not contain quotes, backslashes, whitespace or control characters")}
 	case !allowGlob && strings.ContainsAny(s, "*?[]{}"):
@@ -32,6 +35,9 @@ func AbsPath(p *field.Path, s string, allowGlob bool) field.ErrorList {
 // Used for free-form values (descriptions, image names) that end up inside
 // TOML, YAML, shell or DNS config files.
 func PlainText(p *field.Path, s string) field.ErrorList {
+	if !utf8.ValidString(s) {
+		return field.ErrorList{field.Invalid(p, s, "must be valid UTF-8")}
+	}
 	if strings.ContainsFunc(s, func(r rune) bool { return r == '"' || r == '\'' || r == '\\' || r < 0x20 || r == 0x7f }) {
 		return field.ErrorList{field.Invalid(p, s, "must not contain quotes, backslashes, newlines or control characters")}
 	}

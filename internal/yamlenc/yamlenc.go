@@ -29,11 +29,32 @@ import (
 // encoding.TextMarshaler are rendered through those methods, as
 // encoding/json would.
 func Marshal(v any) ([]byte, error) {
+	tree, err := Tree(v)
+	if err != nil {
+		return nil, err
+	}
+	return MarshalTree(tree)
+}
+
+// Tree converts v into the plain tree Marshal renders: nil, bool, int64,
+// uint64, float64, string, []any and map[string]any, following
+// encoding/json's rules. Callers may edit the tree (drop a field) before
+// MarshalTree.
+func Tree(v any) (any, error) {
 	tree, err := toTree(reflect.ValueOf(v))
 	if err != nil {
 		return nil, fmt.Errorf("yamlenc: %w", err)
 	}
-	return yaml.Marshal(tree)
+	return tree, nil
+}
+
+// MarshalTree renders a tree made by Tree.
+func MarshalTree(tree any) ([]byte, error) {
+	b, err := yaml.Marshal(tree)
+	if err != nil {
+		return nil, fmt.Errorf("yamlenc: %w", err)
+	}
+	return b, nil
 }
 
 var (
