@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -296,7 +297,7 @@ func CheckContainerd(config []byte) ([]advice.Finding, error) {
 			Message: "no runtime runs nvidia-container-runtime: containers get no GPU devices or driver libraries; add the nvidia runtime (RenderContainerd) or run nvidia-ctk runtime configure",
 			Ref:     "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html#configuring-containerd-for-kubernetes",
 		})
-	case c.CRI.DefaultRuntimeName == "" || !containsString(nvidia, c.CRI.DefaultRuntimeName):
+	case c.CRI.DefaultRuntimeName == "" || !slices.Contains(nvidia, c.CRI.DefaultRuntimeName):
 		fs = append(fs, advice.Finding{
 			Level: advice.Warning, Code: CodeNVIDIANotDefault, Field: "plugins",
 			Message: fmt.Sprintf("the NVIDIA runtime %q is not the default runtime (%q): every GPU pod, the device plugin included, must then set runtimeClassName: %s, or the plugin fails with \"could not load NVML library\"", nvidia[0], orDefault(c.CRI.DefaultRuntimeName, "runc"), nvidia[0]),
@@ -304,6 +305,24 @@ func CheckContainerd(config []byte) ([]advice.Finding, error) {
 		})
 	}
 	return advice.Sort(fs), nil
+}
+
+// CheckContainerdDropIn reads a drop-in and the root config that imports
+// it and reports what containerdconf.CheckDropIn finds: a drop-in newer than
+// its root, a CRI section that containerd 1.x's whole-table replacement
+// turns into a config without runc's SystemdCgroup, the sandbox image or
+// the registry hosts, and a default runtime the drop-in does not define.
+// Either file failing to parse is an error.
+func CheckContainerdDropIn(dropIn, root []byte) ([]advice.Finding, error) {
+	d, err := containerdconf.Parse(dropIn)
+	if err != nil {
+		return nil, fmt.Errorf("gpu: drop-in: %w", err)
+	}
+	r, err := containerdconf.Parse(root)
+	if err != nil {
+		return nil, fmt.Errorf("gpu: root config: %w", err)
+	}
+	return containerdconf.CheckDropIn(d, r), nil
 }
 
 // Lint reports option combinations that render but do not do what they
@@ -325,15 +344,6 @@ func (o ContainerdOptions) Lint(t Target) []advice.Finding {
 		})
 	}
 	return fs
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func orDefault(s, def string) string {

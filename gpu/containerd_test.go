@@ -298,3 +298,28 @@ func ExampleCheckContainerd() {
 	// error containerdconf/systemd-cgroup-missing
 	// error containerdconf/runtime-type-missing
 }
+
+func TestCheckContainerdDropIn(t *testing.T) {
+	root, err := containerdconf.Render(containerdconf.NodeadmRoot("602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v3, err := gpu.RenderContainerd(gpu.TargetContainerd2, gpu.DefaultContainerdOptions(region))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := gpu.CheckContainerdDropIn(v3, root)
+	if err != nil || len(fs) != 1 || fs[0].Code != containerdconf.CodeDropInNewerThanRoot {
+		t.Errorf("v3 drop-in under nodeadm's root: %v %v", fs, err)
+	}
+	fs, err = gpu.CheckContainerdDropIn(testkit.ReadTestdata(t, "guide-dropin.toml"), root)
+	if err != nil || len(fs) != 2 {
+		t.Errorf("guide drop-in: %v %v", fs, err)
+	}
+	if _, err := gpu.CheckContainerdDropIn([]byte("x ="), root); err == nil {
+		t.Errorf("bad drop-in accepted")
+	}
+	if _, err := gpu.CheckContainerdDropIn(v3, []byte("x =")); err == nil {
+		t.Errorf("bad root accepted")
+	}
+}

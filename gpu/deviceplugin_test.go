@@ -263,3 +263,30 @@ func ExampleTestPod() {
 	// map[eks.amazonaws.com/compute-type:hybrid nvidia.com/gpu.present:true] nvidia
 	// 1 1
 }
+
+func ExampleRuntimeClass() {
+	rc, err := gpu.RuntimeClass("nvidia")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, err := manifest.Render(rc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(b))
+	// Output:
+	// apiVersion: node.k8s.io/v1
+	// handler: nvidia
+	// kind: RuntimeClass
+	// metadata:
+	//   name: nvidia
+	// scheduling:
+	//   nodeSelector:
+	//     nvidia.com/gpu.present: "true"
+	//   tolerations:
+	//   - effect: NoSchedule
+	//     key: nvidia.com/gpu
+	//     operator: Exists
+}
