@@ -18,6 +18,10 @@
 //     nodeadm drop-ins), the device plugin, RuntimeClass and test pod, GPU
 //     node labels and taints, inventories from nvidia-smi, the MIG catalog,
 //     host prerequisite checks.
+//   - netplan: the address plan (validation, overlaps that name both inputs,
+//     allocation), firewall rule sets rendered for security groups,
+//     nftables, iptables and tables, path MTU, link baseline and parsers
+//     for ping and iperf3.
 //   - containerdconf: containerd config files (versions 2 and 3, nodeadm
 //     drop-ins): model, render, parse, and checks for what containerd 1.x
 //     and 2.x do with them.

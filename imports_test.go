@@ -95,7 +95,8 @@ func isLibrary(f goFile) bool {
 
 // TestLibraryDoesNoIO enforces the pure-library rule: no library package
 // imports an I/O, logging or template package, declares init(), or exports
-// a package-level variable (well-known values are functions).
+// a package-level variable other than an Err sentinel (well-known values are
+// functions).
 func TestLibraryDoesNoIO(t *testing.T) {
 	for _, f := range moduleFiles(t) {
 		if !isLibrary(f) {
@@ -118,7 +119,9 @@ func TestLibraryDoesNoIO(t *testing.T) {
 				}
 				for _, spec := range d.Specs {
 					for _, name := range spec.(*ast.ValueSpec).Names {
-						if name.IsExported() {
+						// Error sentinels (ErrX = errors.New(…)) are the one
+						// exception: callers compare them with errors.Is.
+						if name.IsExported() && !strings.HasPrefix(name.Name, "Err") {
 							t.Errorf("%s exports package-level variable %s: expose well-known values as functions", f.path, name.Name)
 						}
 					}

@@ -1,0 +1,42 @@
+// Package netplan plans the network between an EKS cluster's VPC and its
+// hybrid nodes: the address plan and its rules, overlap detection that
+// names the overlapping inputs, an allocator, firewall rule sets rendered
+// for AWS security groups, nftables, iptables and tables, the path MTU
+// through Direct Connect, Transit Gateway or VPN, and a link baseline with
+// parsers for real ping and iperf3 output.
+//
+// # Address plan
+//
+// A Plan is a list of named networks with roles (VPC, subnet, remote node,
+// remote pod, service, on-premises, reserved). Validate applies the EKS
+// Hybrid Nodes rules and reports every overlap that breaks routing, each
+// naming both networks; Lint reports what is legal but risky (CGNAT remote
+// networks, 172.17.0.0/16, CNI default pools colliding with the site, pod
+// networks too small for the nodes).
+//
+//	plan := netplan.Plan{Networks: []netplan.Network{
+//		{Name: "vpc", Role: netplan.RoleVPC, Prefix: netip.MustParsePrefix("10.0.0.0/16")},
+//		…
+//	}}
+//	if err := plan.Validate(); err != nil { … }
+//
+// OverlappingPairs finds every overlapping pair in O(n log n + k);
+// Allocate carves named blocks largest-first without the gaps Terraform's
+// cidrsubnets leaves.
+//
+// # Firewall
+//
+// Profiles builds the rules a deployment needs from its plan — the AWS
+// "ongoing cluster operations" table, nodeadm's host ports, Cilium or
+// Calico, Istio, NFS, Route 53 Resolver — merged and de-duplicated in a
+// fixed order. SecurityGroup and SecurityGroupScript render them for AWS
+// (on-premises peers always as CIDRs), RenderNFTables and RenderIPTables
+// for the nodes, RenderMarkdown and RenderCSV for people.
+//
+// # Path and baseline
+//
+// Path computes the path MTU from its hops (a Transit Gateway caps it at
+// 8500, so the proving ping payload is 8472), the pod MTU under the CNI's
+// encapsulation, and the command that proves it. Thresholds grades
+// measurements read by ParsePing and ParseIperf3.
+package netplan

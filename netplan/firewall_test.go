@@ -1,0 +1,370 @@
+package netplan_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hybridkit/hybridkit/internal/testkit"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netplan"
+)
+
+func addr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func referenceOptions() netplan.ProfileOptions {
+	return netplan.ProfileOptions{
+		Region:         "ap-northeast-2",
+		Credentials:    netplan.CredentialsSSM,
+		CoreDNSInCloud: true,
+		NFS:            &netplan.NFSShare{Server: addr("192.168.1.100")},
+		Resolver: &netplan.ResolverFlows{
+			InboundIPs: []netip.Addr{addr("10.0.1.100"), addr("10.0.2.100")},
+			OnPremDNS:  []netip.Addr{addr("192.168.1.53"), addr("192.168.1.54")},
+		},
+	}
+}
+
+func referenceRules(t testing.TB) netplan.RuleSet {
+	t.Helper()
+	rs, err := netplan.Profiles(referencePlan(), referenceOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestProfilesGolden(t *testing.T) {
+	plan := referencePlan()
+	rs := referenceRules(t)
+	testkit.Golden(t, "rules.golden.md", netplan.RenderMarkdown(rs))
+	csv, err := netplan.RenderCSV(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Golden(t, "rules.golden.csv", csv)
+
+	nodes := netplan.PeerRole(netplan.RoleRemoteNode)
+	nft, err := netplan.RenderNFTables(plan, rs, nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Golden(t, "node-firewall.golden.nft", nft)
+	ipt, err := netplan.RenderIPTables(plan, rs, nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Golden(t, "node-firewall.golden.iptables", ipt)
+
+	sg, err := netplan.SecurityGroup(plan, rs, netplan.PeerClusterENIs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.MarshalIndent(sg, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Golden(t, "cluster-sg.golden.json", append(js, '\n'))
+	script, err := netplan.SecurityGroupScript("Cluster security group rules for hybrid nodes", sg, netplan.SGTarget{ClusterName: "gpu-hybrid-cluster", Region: "ap-northeast-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Golden(t, "cluster-sg.golden.sh", script)
+	bashCheck(t, script)
+}
+
+func bashCheck(t *testing.T, script []byte) {
+	t.Helper()
+	bash := testkit.Tool(t, "bash", "bash")
+	if res := testkit.Run(t, "", bash, "-n", testkit.WriteFile(t, "s.sh", script)); res.Err != nil {
+		t.Errorf("bash -n: %v\n%s", res.Err, res.Stderr)
+	}
+}
+
+// TestReferenceFlows pins the facts the guide got wrong.
+func TestReferenceFlows(t *testing.T) {
+	rs := referenceRules(t)
+	find := func(proto netplan.Protocol, port uint16, dir netplan.Direction) *netplan.Rule {
+		for i := range rs {
+			if rs[i].Protocol == proto && rs[i].Ports == netplan.Port(port) && rs[i].Direction == dir {
+				return &rs[i]
+			}
+		}
+		return nil
+	}
+	if r := find(netplan.ProtoTCP, 10250, netplan.Inbound); r == nil || !r.From.ClusterENIs || r.To.Role != netplan.RoleRemoteNode || !r.Required {
+		t.Errorf("kubelet rule: %+v", r)
+	}
+	if r := find(netplan.ProtoTCP, 10250, netplan.Outbound); r != nil {
+		t.Errorf("the guide's outbound 10250 rule is present: %+v", r)
+	}
+	for _, r := range rs {
+		if r.Ports == netplan.Port(6443) || r.Ports == netplan.Port(15004) || r.Ports == netplan.Port(9099) {
+			t.Errorf("rule on a port the guide got wrong: %+v", r)
+		}
+	}
+	if r := find(netplan.ProtoUDP, 8472, netplan.Internal); r == nil {
+		t.Errorf("no Cilium VXLAN rule")
+	}
+	// Merged: the kubelet rule comes from two profiles.
+	if r := find(netplan.ProtoTCP, 10250, netplan.Inbound); r.Profile != "eks-hybrid; node-host" {
+		t.Errorf("merged profiles = %q", r.Profile)
+	}
+	if fs := netplan.LintRules(rs); len(fs) != 0 {
+		t.Errorf("LintRules(reference) = %v", fs)
+	}
+}
+
+func TestMergeIsOrderIndependent(t *testing.T) {
+	plan := referencePlan()
+	o := referenceOptions()
+	a := netplan.Merge(netplan.CoreProfile(plan, o), netplan.NodeHostProfile(), netplan.CiliumProfile(o))
+	b := netplan.Merge(netplan.CiliumProfile(o), netplan.NodeHostProfile(), netplan.CoreProfile(plan, o))
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) == string(jb) {
+		return
+	}
+	// Joined purposes may list profiles in input order; the rules, their
+	// order and everything else must match.
+	if len(a) != len(b) {
+		t.Fatalf("lengths differ: %d %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Protocol != b[i].Protocol || a[i].Ports != b[i].Ports || a[i].Direction != b[i].Direction || a[i].From != b[i].From || a[i].To != b[i].To || a[i].Required != b[i].Required {
+			t.Errorf("rule %d differs: %+v / %+v", i, a[i], b[i])
+		}
+	}
+}
+
+// TestNFTablesAccepted runs every nftables rendering through nft -c.
+func TestNFTablesAccepted(t *testing.T) {
+	nft := testkit.Tool(t, "nft", "nftables")
+	for _, tc := range renderings(t) {
+		b, err := netplan.RenderNFTables(tc.plan, tc.rules, netplan.PeerRole(netplan.RoleRemoteNode))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := testkit.Run(t, "", nft, "-c", "-f", testkit.WriteFile(t, "rules.nft", b)); res.Err != nil {
+			t.Errorf("%s: nft -c: %v\n%s\n%s", tc.name, res.Err, res.Stderr, b)
+		}
+	}
+}
+
+// TestIPTablesAccepted runs every iptables rendering through
+// iptables-restore --test.
+func TestIPTablesAccepted(t *testing.T) {
+	ipt := testkit.Tool(t, "iptables-restore", "iptables")
+	for _, tc := range renderings(t) {
+		b, err := netplan.RenderIPTables(tc.plan, tc.rules, netplan.PeerRole(netplan.RoleRemoteNode))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := testkit.Run(t, "", ipt, "--test", testkit.WriteFile(t, "rules.ipt", b)); res.Err != nil {
+			t.Errorf("%s: iptables-restore --test: %v\n%s\n%s", tc.name, res.Err, res.Stderr, b)
+		}
+	}
+}
+
+type rendering struct {
+	name  string
+	plan  netplan.Plan
+	rules netplan.RuleSet
+}
+
+func renderings(t *testing.T) []rendering {
+	plan := referencePlan()
+	calico := referencePlan()
+	calico.CNI = netplan.CNICalico
+	o := referenceOptions()
+	calicoRules, err := netplan.Profiles(calico, netplan.ProfileOptions{Region: "us-east-1", Credentials: netplan.CredentialsIAMRolesAnywhere, CalicoEncapsulation: "ipip", CalicoBGP: true, CalicoTypha: true, Istio: true, NFS: &netplan.NFSShare{Server: addr("192.168.1.100"), Version: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.CiliumWireGuard = true
+	hostile := netplan.RuleSet{{Protocol: netplan.ProtoTCP, Ports: netplan.Port(9000), Direction: netplan.Inbound, From: netplan.PeerClusterENIs(), To: netplan.PeerRole(netplan.RoleRemoteNode),
+		Purpose: strings.Repeat("a very long purpose; ", 20) + "with } braces ' and ; semicolons # hash", Required: true}}
+	return []rendering{
+		{"reference", plan, referenceRules(t)},
+		{"calico ipip bgp typha istio nfs3", calico, calicoRules},
+		{"hostile comment", plan, hostile},
+	}
+}
+
+func TestSecurityGroupRefusesHybridSecurityGroups(t *testing.T) {
+	plan := referencePlan()
+	// The guide: source sg-hybrid-nodes for traffic from on-prem nodes.
+	guide := netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(15001), Direction: netplan.Outbound,
+		From: netplan.PeerSecurityGroup("sg-hybrid-nodes"), To: netplan.PeerClusterENIs(), Purpose: "Envoy outbound", Required: true}
+	errs := ivalidation.FieldErrors(ivalidation.ToError("netplan", netplan.RuleSet{guide}.ValidateAt(field.NewPath("rules"), plan)))
+	if len(errs) != 1 || errs[0].Field != "rules[0]" || !strings.Contains(errs[0].Detail, "no ENIs in the VPC") {
+		t.Errorf("errors = %v", errs)
+	}
+	// An AWS-side security group is fine.
+	cloud := netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(2049), Direction: netplan.Inbound,
+		From: netplan.PeerSecurityGroup("sg-0123workers"), To: netplan.PeerHost(addr("192.168.1.100")), Purpose: "NFS from EC2 workers", Required: true}
+	if errs := (netplan.RuleSet{cloud}).ValidateAt(nil, plan); len(errs) != 0 {
+		t.Errorf("AWS-side security group refused: %v", errs)
+	}
+}
+
+func TestRuleValidation(t *testing.T) {
+	plan := referencePlan()
+	base := netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(443), Direction: netplan.Outbound, From: netplan.PeerRole(netplan.RoleRemoteNode), To: netplan.PeerClusterENIs(), Purpose: "x", Required: true}
+	echo := uint8(8)
+	tests := []struct {
+		name string
+		mut  func(*netplan.Rule)
+		path string
+		typ  field.ErrorType
+	}{
+		{"no protocol", func(r *netplan.Rule) { r.Protocol = 0 }, "rules[0].protocol", field.ErrorTypeRequired},
+		{"port 0", func(r *netplan.Rule) { r.Ports = netplan.Ports(0, 10) }, "rules[0].ports.first", field.ErrorTypeInvalid},
+		{"reversed", func(r *netplan.Rule) { r.Ports = netplan.Ports(32767, 30000) }, "rules[0].ports", field.ErrorTypeInvalid},
+		{"ports on icmp", func(r *netplan.Rule) { r.Protocol = netplan.ProtoICMP }, "rules[0].ports", field.ErrorTypeInvalid},
+		{"icmp type on tcp", func(r *netplan.Rule) { r.ICMPType = &echo }, "rules[0].icmpType", field.ErrorTypeForbidden},
+		{"direction", func(r *netplan.Rule) { r.Direction = "both" }, "rules[0].direction", field.ErrorTypeNotSupported},
+		{"unknown network", func(r *netplan.Rule) { r.To = netplan.PeerNetwork("dmz") }, "rules[0].to", field.ErrorTypeNotFound},
+		{"two kinds", func(r *netplan.Rule) { r.From.Network = "site" }, "rules[0].from", field.ErrorTypeInvalid},
+		{"empty peer", func(r *netplan.Rule) { r.From = netplan.Peer{} }, "rules[0].from", field.ErrorTypeInvalid},
+		{"host bits", func(r *netplan.Rule) { r.To = netplan.PeerPrefix(pfx("10.0.1.7/24")) }, "rules[0].to.prefix", field.ErrorTypeInvalid},
+		{"no purpose", func(r *netplan.Rule) { r.Purpose = "" }, "rules[0].purpose", field.ErrorTypeRequired},
+		{"purpose with newline", func(r *netplan.Rule) { r.Purpose = "a\nb" }, "rules[0].purpose", field.ErrorTypeInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base
+			tt.mut(&r)
+			errs := netplan.RuleSet{r}.ValidateAt(field.NewPath("rules"), plan)
+			if len(errs) != 1 || errs[0].Field != tt.path || errs[0].Type != tt.typ {
+				t.Fatalf("errors = %v, want one %s at %s", errs, tt.typ, tt.path)
+			}
+		})
+	}
+}
+
+func TestProfileOptionsValidation(t *testing.T) {
+	_, err := netplan.Profiles(referencePlan(), netplan.ProfileOptions{Region: "Seoul", Credentials: "password", WebhookPorts: []uint16{0}, CalicoEncapsulation: "gre",
+		NFS: &netplan.NFSShare{Server: addr("fd00::1"), Version: 2}, Resolver: &netplan.ResolverFlows{}})
+	var got []string
+	for _, e := range ivalidation.FieldErrors(err) {
+		got = append(got, e.Field)
+	}
+	want := []string{"region", "credentials", "webhookPorts[0]", "calicoEncapsulation", "nfs.server", "nfs.version", "resolver.onPremDns"}
+	if !slices.Equal(got, want) {
+		t.Errorf("paths = %v, want %v", got, want)
+	}
+}
+
+func TestLintRules(t *testing.T) {
+	node, cluster := netplan.PeerRole(netplan.RoleRemoteNode), netplan.PeerClusterENIs()
+	pod := netplan.PeerRole(netplan.RoleRemotePod)
+	tests := []struct {
+		name string
+		rule netplan.Rule
+		code string
+	}{
+		{"guide's 10250 direction", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(10250), Direction: netplan.Outbound, From: node, To: cluster, Purpose: "kubelet"}, netplan.CodeKubeletDirection},
+		{"6443", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(6443), Direction: netplan.Outbound, From: node, To: cluster, Purpose: "api"}, netplan.CodeAPIPort6443},
+		{"mixer", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(15004), Direction: netplan.Internal, From: pod, To: pod, Purpose: "mixer"}, netplan.CodeIstioMixer},
+		{"felix 9099", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(9099), Direction: netplan.Internal, From: node, To: node, Purpose: "metrics"}, netplan.CodeCalicoFelixPort},
+	}
+	for _, tt := range tests {
+		fs := netplan.LintRules(netplan.RuleSet{tt.rule})
+		if len(fs) != 1 || fs[0].Code != tt.code || fs[0].Field != "rules[0]" {
+			t.Errorf("%s: %v", tt.name, fs)
+		}
+	}
+}
+
+func TestProtocolText(t *testing.T) {
+	for _, p := range []netplan.Protocol{netplan.ProtoTCP, netplan.ProtoUDP, netplan.ProtoICMP, netplan.ProtoIPIP, netplan.ProtoESP, 132} {
+		b, _ := p.MarshalText()
+		var back netplan.Protocol
+		if err := back.UnmarshalText(b); err != nil || back != p {
+			t.Errorf("%v round trip = %v %v", p, back, err)
+		}
+	}
+	var p netplan.Protocol
+	for _, bad := range []string{"0", "256", "sctp?", ""} {
+		if err := p.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("UnmarshalText(%q) accepted", bad)
+		}
+	}
+}
+
+// FuzzRenderNFTComment: no purpose can break out of its comment or add a
+// rule; nft itself is the judge in TestNFTablesAccepted, this checks shape.
+func FuzzRenderNFTComment(f *testing.F) {
+	f.Add("kubelet")
+	f.Add("a\" accept; tcp dport 22 accept comment \"")
+	f.Add(strings.Repeat("é", 200))
+	render := func(t *testing.T, purpose string) []byte {
+		r := netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(10250), Direction: netplan.Inbound, From: netplan.PeerClusterENIs(), To: netplan.PeerRole(netplan.RoleRemoteNode), Purpose: purpose, Required: true}
+		b, err := netplan.RenderNFTables(referencePlan(), netplan.RuleSet{r}, netplan.PeerRole(netplan.RoleRemoteNode))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	f.Fuzz(func(t *testing.T, purpose string) {
+		b := render(t, purpose)
+		want := len(strings.Split(string(render(t, "x")), "\n"))
+		lines := strings.Split(string(b), "\n")
+		n := 0
+		for _, l := range lines {
+			if strings.Contains(l, "dport") {
+				n++
+				if strings.Count(l, `"`) != 2 || !strings.HasSuffix(l, `"`) {
+					t.Fatalf("comment escaped its quotes: %q", l)
+				}
+			}
+		}
+		if n != 1 || len(lines) != want {
+			t.Fatalf("purpose %q changed the ruleset's shape:\n%s", purpose, b)
+		}
+	})
+}
+
+func ExampleProfiles() {
+	rs, err := netplan.Profiles(referencePlan(), netplan.ProfileOptions{Region: "ap-northeast-2", Credentials: netplan.CredentialsSSM})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rs {
+		if r.Required && r.Direction == netplan.Inbound {
+			fmt.Println(r.Direction, r.Protocol, r.Ports, r.From, "->", r.To, ":", r.Purpose)
+		}
+	}
+	// Output:
+	// inbound tcp 10250 EKS cluster ENIs -> remote-node networks : EKS control plane to the kubelet (logs, exec, port-forward)
+}
+
+func ExampleSecurityGroup() {
+	plan := referencePlan()
+	rs, _ := netplan.Profiles(plan, netplan.ProfileOptions{Region: "ap-northeast-2", Credentials: netplan.CredentialsSSM})
+	sg, err := netplan.SecurityGroup(plan, rs, netplan.PeerClusterENIs())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range sg.Ingress {
+		fmt.Println("ingress", p.IPProtocol, *p.FromPort, p.IPRanges[0].CIDRIP)
+	}
+	for _, p := range sg.Egress {
+		fmt.Println("egress", p.IPProtocol, *p.FromPort, *p.ToPort, p.IPRanges[0].CIDRIP)
+	}
+	// Output:
+	// ingress tcp 443 192.168.10.0/24
+	// ingress tcp 443 10.244.0.0/16
+	// egress tcp 443 443 10.244.0.0/16
+	// egress tcp 8443 8443 10.244.0.0/16
+	// egress tcp 9443 9443 10.244.0.0/16
+	// egress tcp 10250 10250 192.168.10.0/24
+}

@@ -1,0 +1,95 @@
+package netplan
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/hybridkit/hybridkit/advice"
+)
+
+// Finding codes of Plan.Lint.
+const (
+	CodeCGNATRemote     = "netplan/cgnat-remote-network"
+	CodeDockerBridge    = "netplan/docker-bridge-range"
+	CodeCNIDefaultPool  = "netplan/cni-default-pool"
+	CodePodCapacity     = "netplan/pod-capacity"
+	CodePodOverOnPrem   = "netplan/pod-network-over-on-prem"
+	CodeNoRemotePodNet  = "netplan/no-remote-pod-network"
+	CodeSmallENISubnets = "netplan/small-cluster-subnets"
+)
+
+// Lint reports what is legal but risky in a plan that Validate accepts:
+// remote networks in 100.64.0.0/10 (the EKS API reference says RFC 1918,
+// the user guide allows CGNAT), anything in 172.17.0.0/16, a CNI default
+// pod pool that collides with the site or the VPC, pod networks too small
+// for the nodes, pod networks inside existing on-premises ranges, and no
+// remote pod network at all.
+func (p Plan) Lint() []advice.Finding {
+	p.Default()
+	var fs []advice.Finding
+	at := func(i int) string { return fmt.Sprintf("networks[%d].prefix", i) }
+	for i, n := range p.Networks {
+		if !n.Prefix.IsValid() {
+			continue
+		}
+		if (n.Role == RoleRemoteNode || n.Role == RoleRemotePod) && within(n.Prefix, []netip.Prefix{CGNAT()}) {
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCGNATRemote, Field: at(i),
+				Message: fmt.Sprintf("%s network %q uses 100.64.0.0/10: the EKS user guide allows it, but the API reference still says RFC 1918 only; test that CreateCluster accepts it before relying on it", n.Role, n.Name),
+				Ref:     "EKS API reference RemoteNodeNetwork/RemotePodNetwork vs. user guide hybrid-nodes-networking"})
+		}
+		if n.Role != RoleOnPrem && n.Role != RoleReserved && n.Prefix.Overlaps(DockerBridge()) {
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeDockerBridge, Field: at(i),
+				Message: fmt.Sprintf("%q (%s) overlaps 172.17.0.0/16, Docker's default bridge, which some AWS services also use; hosts and containers on it lose the overlapping routes", n.Name, n.Prefix),
+				Ref:     "Amazon VPC User Guide, VPC CIDR blocks"})
+		}
+	}
+	pool := p.CNI.defaultPool()
+	for i, n := range p.Networks {
+		if n.Role == RoleRemotePod || n.Role == RoleReserved || !n.Prefix.IsValid() || !n.Prefix.Overlaps(pool) {
+			continue
+		}
+		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCNIDefaultPool, Field: at(i),
+			Message: fmt.Sprintf("%s's default pod pool %s overlaps %s network %q (%s): configure the CNI's pool as the remote pod network explicitly (the bundle's CNI values do), or pods will take addresses that are already in use", p.CNI, pool, n.Role, n.Name, n.Prefix),
+			Ref:     "Cilium Helm values ipam.operator.clusterPoolIPv4PodCIDRList; Calico IPPool defaults (facts-dns-cidr.md §4.6)"})
+	}
+	pods := p.ByRole(RoleRemotePod)
+	if len(pods) == 0 {
+		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeNoRemotePodNet, Field: "networks",
+			Message: "no remote pod network: webhooks running on hybrid nodes, metrics-server, load balancer IP targets and cloud-to-hybrid pod traffic need the pod CIDR routed to AWS, unless the CNI masquerades and nothing in AWS calls a hybrid pod",
+			Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html"})
+	}
+	if p.Nodes > 0 && len(pods) > 0 {
+		var supported uint64
+		for _, n := range pods {
+			supported += NodesSupported(n.Prefix, p.PerNodeBits)
+		}
+		if supported < uint64(p.Nodes) {
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodePodCapacity, Field: "networks",
+				Message: fmt.Sprintf("the remote pod networks hold %d blocks of /%d (one per node with %s), fewer than the %d nodes planned", supported, p.PerNodeBits, p.CNI, p.Nodes),
+				Ref:     "facts-dns-cidr.md §4.6 (Cilium clusterPoolIPv4MaskSize 24, Calico blockSize 26)"})
+		}
+	}
+	for _, pr := range OverlappingPairs(plainPrefixes(p.Networks)) {
+		a, b := p.Networks[pr.I], p.Networks[pr.J]
+		if a.Role == RoleRemotePod && b.Role == RoleOnPrem || a.Role == RoleOnPrem && b.Role == RoleRemotePod {
+			pod, onprem, idx := a, b, pr.I
+			if a.Role == RoleOnPrem {
+				pod, onprem, idx = b, a, pr.J
+			}
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePodOverOnPrem, Field: at(idx),
+				Message: fmt.Sprintf("pod network %q (%s) overlaps on-premises network %q (%s): unless that range is set aside for pods, pods and existing hosts share addresses", pod.Name, pod.Prefix, onprem.Name, onprem.Prefix),
+				Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html"})
+		}
+	}
+	return advice.Sort(fs)
+}
+
+func plainPrefixes(ns []Network) []netip.Prefix {
+	out := make([]netip.Prefix, len(ns))
+	for i, n := range ns {
+		if n.Prefix.IsValid() {
+			out[i] = n.Prefix.Masked()
+		}
+	}
+	return out
+}

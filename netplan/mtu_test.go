@@ -1,0 +1,264 @@
+package netplan_test
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hybridkit/hybridkit/internal/testkit"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netplan"
+)
+
+func TestPathMTU(t *testing.T) {
+	tests := []struct {
+		name    string
+		path    netplan.Path
+		mtu     int
+		limit   int
+		pod     int
+		payload int
+	}{
+		{"guide: jumbo on-prem, DX transit VIF, TGW", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXTransitVIF, MTU: 8500}, {Kind: netplan.HopTransitGateway}, {Kind: netplan.HopVPC}}, Encapsulation: netplan.EncapVXLAN}, 8500, 1, 8450, 8472},
+		{"DX private VIF without TGW", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXPrivateVIF, MTU: 9001}, {Kind: netplan.HopVPC}}}, 9000, 0, 9000, 8972},
+		{"DX private VIF at 1500", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem}, {Kind: netplan.HopDXPrivateVIF, MTU: 1500}}, Encapsulation: netplan.EncapVXLAN}, 1500, 1, 1450, 1472},
+		{"site-to-site VPN", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 1500}, {Kind: netplan.HopSiteToSiteVPN}, {Kind: netplan.HopTransitGateway}}, Encapsulation: netplan.EncapGeneve}, 1446, 1, 1396, 1418},
+		{"wireguard", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}}, Encapsulation: netplan.EncapWireGuard}, 9000, 0, 8920, 8972},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.path.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			mtu, limit := tt.path.MTU()
+			if mtu != tt.mtu || limit != tt.limit || tt.path.PodMTU() != tt.pod || tt.path.PingPayload() != tt.payload {
+				t.Errorf("MTU %d (hop %d), pod %d, payload %d; want %d (hop %d), %d, %d", mtu, limit, tt.path.PodMTU(), tt.path.PingPayload(), tt.mtu, tt.limit, tt.pod, tt.payload)
+			}
+		})
+	}
+	got := netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopTransitGateway}}}.PingCommand(addr("10.0.1.10"))
+	if strings.Join(got, " ") != "ping -M do -s 8472 -c 3 10.0.1.10" {
+		t.Errorf("PingCommand = %v", got)
+	}
+}
+
+func TestPathValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		path netplan.Path
+		fld  string
+		typ  field.ErrorType
+	}{
+		{"no hops", netplan.Path{}, "hops", field.ErrorTypeRequired},
+		{"tgw 9001", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopTransitGateway, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"private vif 9000", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXPrivateVIF, MTU: 9000}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"transit vif 9001", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXTransitVIF, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"on-prem 10000", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 10000}}}, "hops[0].mtu", field.ErrorTypeInvalid},
+		{"kind", netplan.Path{Hops: []netplan.Hop{{Kind: "mpls"}}}, "hops[0].kind", field.ErrorTypeNotSupported},
+		{"encap", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopVPC}}, Encapsulation: "gre"}, "encapsulation", field.ErrorTypeNotSupported},
+	}
+	for _, tt := range tests {
+		errs := ivalidation.FieldErrors(tt.path.Validate())
+		if len(errs) != 1 || errs[0].Field != tt.fld || errs[0].Type != tt.typ {
+			t.Errorf("%s: %v", tt.name, errs)
+		}
+	}
+}
+
+func TestPathLint(t *testing.T) {
+	p := netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXTransitVIF, MTU: 8500}, {Kind: netplan.HopTransitGateway, Name: "tgw"}}}
+	var codes []string
+	for _, f := range p.Lint(9000) {
+		codes = append(codes, f.Code)
+	}
+	if !slices.Equal(codes, []string{netplan.CodeNodeMTUHigh, netplan.CodeJumboClaim}) {
+		t.Errorf("Lint(9000) = %v", codes)
+	}
+	if fs := p.Lint(8500); len(fs) != 0 {
+		t.Errorf("Lint(8500) = %v", fs)
+	}
+}
+
+func TestGradeBoundaries(t *testing.T) {
+	th := netplan.GuideThresholds()
+	grade := func(m netplan.Measurement) []string {
+		var out []string
+		for _, g := range th.Grade(m) {
+			out = append(out, g.Metric+"="+g.Grade.String())
+		}
+		return out
+	}
+	lat := func(d time.Duration) netplan.Measurement {
+		return netplan.Measurement{Latency: d, Measured: []string{"latency"}}
+	}
+	for _, tc := range []struct {
+		m    netplan.Measurement
+		want string
+	}{
+		{lat(4999 * time.Microsecond), "latency=good"},
+		{lat(5 * time.Millisecond), "latency=warning"},
+		{lat(10 * time.Millisecond), "latency=warning"},
+		{lat(10*time.Millisecond + 1), "latency=critical"},
+		{netplan.Measurement{Jitter: 2 * time.Millisecond, Measured: []string{"jitter"}}, "jitter=warning"},
+		{netplan.Measurement{Jitter: 6 * time.Millisecond, Measured: []string{"jitter"}}, "jitter=critical"},
+		{netplan.Measurement{LossPPM: 99, Measured: []string{"loss"}}, "loss=good"},
+		{netplan.Measurement{LossPPM: 100, Measured: []string{"loss"}}, "loss=warning"},
+		{netplan.Measurement{LossPPM: 1001, Measured: []string{"loss"}}, "loss=critical"},
+		{netplan.Measurement{Bandwidth: 10_000_000_001, Measured: []string{"bandwidth"}}, "bandwidth=good"},
+		{netplan.Measurement{Bandwidth: 10_000_000_000, Measured: []string{"bandwidth"}}, "bandwidth=warning"},
+		{netplan.Measurement{Bandwidth: 5_000_000_000, Measured: []string{"bandwidth"}}, "bandwidth=warning"},
+		{netplan.Measurement{Bandwidth: 4_999_999_999, Measured: []string{"bandwidth"}}, "bandwidth=critical"},
+	} {
+		if got := strings.Join(grade(tc.m), ","); got != tc.want {
+			t.Errorf("Grade(%+v) = %s, want %s", tc.m, got, tc.want)
+		}
+	}
+}
+
+func TestParsePingCaptures(t *testing.T) {
+	m, err := netplan.ParsePing(testkit.ReadTestdata(t, "ping-loopback.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Latency != 49*time.Microsecond || m.Jitter != 19*time.Microsecond || m.LossPPM != 0 || !slices.Equal(m.Measured, []string{"latency", "jitter", "loss"}) {
+		t.Errorf("loopback = %+v", m)
+	}
+	m, err = netplan.ParsePing(testkit.ReadTestdata(t, "ping-lossy.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.LossPPM != 250000 {
+		t.Errorf("lossy capture loss = %d ppm, want 250000 (25%%)", m.LossPPM)
+	}
+	all := "PING 10.9.9.9 (10.9.9.9) 56(84) bytes of data.\n\n--- 10.9.9.9 ping statistics ---\n5 packets transmitted, 0 received, 100% packet loss, time 4093ms\n"
+	m, err = netplan.ParsePing([]byte(all))
+	if err != nil || m.LossPPM != 1_000_000 || slices.Contains(m.Measured, "latency") {
+		t.Errorf("all lost = %+v, %v", m, err)
+	}
+	errs := "3 packets transmitted, 2 received, +1 errors, 33.3333% packet loss, time 2003ms\nrtt min/avg/max/mdev = 1.1/2.2/3.3/0.5 ms\n"
+	if m, err := netplan.ParsePing([]byte(errs)); err != nil || m.LossPPM != 333333 || m.Latency != 2200*time.Microsecond {
+		t.Errorf("with errors = %+v, %v", m, err)
+	}
+	if _, err := netplan.ParsePing([]byte("ping: connect: Network is unreachable\n")); err == nil {
+		t.Errorf("accepted output without statistics")
+	}
+}
+
+func TestParseIperf3Capture(t *testing.T) {
+	m, err := netplan.ParseIperf3(testkit.ReadTestdata(t, "iperf3-loopback.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The capture: 2 streams on loopback, receiver 27.14 Gbit/s, 5 retransmits.
+	if m.Bandwidth != 27141295147 || m.Retransmits != 5 {
+		t.Errorf("iperf3 = %+v", m)
+	}
+	g := netplan.GuideThresholds().Grade(m)
+	if len(g) != 1 || g[0].Grade != netplan.GradeGood || g[0].Value != "27.14 Gbps" {
+		t.Errorf("grade = %+v", g)
+	}
+	for name, in := range map[string]string{
+		"error report": `{"start":{},"error":"unable to connect to server: Connection refused"}`,
+		"not json":     "Connecting to host 10.0.0.1, port 5201",
+		"no end":       `{"start":{}}`,
+		"empty end":    `{"end":{}}`,
+	} {
+		if _, err := netplan.ParseIperf3([]byte(in)); err == nil || !strings.HasPrefix(err.Error(), "netplan: ") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestMeasureCommands(t *testing.T) {
+	cmds, err := netplan.MeasureCommands(netplan.MeasureOptions{Target: addr("10.0.1.10"), NodeSelector: map[string]string{"eks.amazonaws.com/compute-type": "hybrid"}, PingPayload: 8472})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`kubectl run hybridkit-ping --image=networkstatic/iperf3 --restart=Never --rm -i --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- ping -c 100 -i 0.2 10.0.1.10`,
+		`kubectl run hybridkit-iperf3 --image=networkstatic/iperf3 --restart=Never --rm -i --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- iperf3 -c 10.0.1.10 -t 30 -P 4 -J`,
+		`kubectl run hybridkit-mtu --image=networkstatic/iperf3 --restart=Never --rm -i --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- ping -M do -s 8472 -c 3 10.0.1.10`,
+	}
+	for i, c := range cmds {
+		if strings.Join(c, " ") != want[i] {
+			t.Errorf("command %d = %s", i, strings.Join(c, " "))
+		}
+	}
+	if _, err := netplan.MeasureCommands(netplan.MeasureOptions{}); err == nil {
+		t.Errorf("no target accepted")
+	}
+}
+
+func FuzzParsePing(f *testing.F) {
+	f.Add(testkit.ReadTestdata(f, "ping-loopback.txt"))
+	f.Add(testkit.ReadTestdata(f, "ping-lossy.txt"))
+	f.Add([]byte("1 packets transmitted, 1 received, 0% packet loss\nrtt min/avg/max/mdev = 1/1/1/1 ms"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := netplan.ParsePing(data)
+		if err != nil {
+			return
+		}
+		if m.LossPPM < 0 || m.LossPPM > 1_009_999 || m.Latency < 0 || m.Jitter < 0 {
+			t.Fatalf("implausible measurement %+v", m)
+		}
+		_ = netplan.GuideThresholds().Grade(m)
+	})
+}
+
+func FuzzParseIperf3(f *testing.F) {
+	f.Add(testkit.ReadTestdata(f, "iperf3-loopback.json"))
+	f.Add([]byte(`{"end":{"sum":{"bits_per_second":1e9,"lost_percent":0.5,"jitter_ms":0.2}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := netplan.ParseIperf3(data)
+		if err != nil {
+			return
+		}
+		if m.Bandwidth < 0 || m.Retransmits < 0 || len(m.Measured) == 0 {
+			t.Fatalf("implausible measurement %+v", m)
+		}
+	})
+}
+
+func ExamplePath() {
+	p := netplan.Path{
+		Hops: []netplan.Hop{
+			{Kind: netplan.HopOnPrem, Name: "dc-core", MTU: 9000},
+			{Kind: netplan.HopDXTransitVIF, Name: "dx-transit", MTU: 8500},
+			{Kind: netplan.HopTransitGateway, Name: "tgw"},
+			{Kind: netplan.HopVPC},
+		},
+		Encapsulation: netplan.EncapVXLAN,
+	}
+	mtu, hop := p.MTU()
+	fmt.Println("path MTU", mtu, "limited by", p.Hops[hop].Name)
+	fmt.Println("pod MTU", p.PodMTU())
+	fmt.Println(strings.Join(p.PingCommand(netip.MustParseAddr("10.0.1.10")), " "))
+	// Output:
+	// path MTU 8500 limited by dx-transit
+	// pod MTU 8450
+	// ping -M do -s 8472 -c 3 10.0.1.10
+}
+
+func ExampleParsePing() {
+	out := []byte(`--- 10.0.1.10 ping statistics ---
+100 packets transmitted, 100 received, 0% packet loss, time 19804ms
+rtt min/avg/max/mdev = 2.910/3.412/6.127/0.488 ms
+`)
+	m, err := netplan.ParsePing(out)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, g := range netplan.GuideThresholds().Grade(m) {
+		fmt.Println(g.Metric, g.Value, g.Grade)
+	}
+	// Output:
+	// latency 3.412ms good
+	// jitter 488µs good
+	// loss 0% good
+}

@@ -1,0 +1,205 @@
+package netplan
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+)
+
+var (
+	// Network names end up in scripts, comments and report tables.
+	nameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$`)
+	// Availability Zone names (ap-northeast-2a, us-gov-west-1b, use1-az1-style IDs).
+	azRE = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2}[a-z]|[a-z]{3,5}[0-9]-az[0-9]{1,2})$`)
+)
+
+// Validate reports every problem with the plan, with JSON paths, or nil:
+// names, roles and canonical IPv4 prefixes; the EKS Hybrid Nodes rules
+// (remote node and pod networks private — RFC 1918 or 100.64.0.0/10 — and
+// between /8 and /32; the service CIDR RFC 1918 and between /12 and /24);
+// VPC and subnet sizes between /16 and /28 with every subnet inside a VPC
+// CIDR; and overlaps that break routing, each naming both networks. It
+// does not change p.
+//
+// Sources: Amazon EKS API reference (RemoteNodeNetwork, RemotePodNetwork,
+// KubernetesNetworkConfigRequest), EKS user guide (hybrid-nodes-networking)
+// and Amazon VPC user guide (VPC CIDR blocks); see
+// facts-dns-cidr.md §4.4–§4.5 and facts-nodeconfig-network-pricing.md §2.1.
+func (p Plan) Validate() error {
+	return ivalidation.ToError("netplan", p.ValidateAt(nil))
+}
+
+// ValidateAt is Validate for a plan embedded at path fp.
+func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	np := fp.Child("networks")
+	names := map[string]int{}
+	services := 0
+	for i, n := range p.Networks {
+		ip := np.Index(i)
+		switch {
+		case n.Name == "":
+			errs = append(errs, field.Required(ip.Child("name"), ""))
+		case !nameRE.MatchString(n.Name):
+			errs = append(errs, field.Invalid(ip.Child("name"), n.Name, "must be lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 63 characters"))
+		default:
+			if j, dup := names[n.Name]; dup {
+				errs = append(errs, field.Duplicate(ip.Child("name"), fmt.Sprintf("%s (also networks[%d])", n.Name, j)))
+			} else {
+				names[n.Name] = i
+			}
+		}
+		pe := checkPrefix(ip.Child("prefix"), n.Prefix)
+		errs = append(errs, pe...)
+		if n.Role != RoleSubnet {
+			if n.AZ != "" {
+				errs = append(errs, field.Forbidden(ip.Child("az"), "only subnets have an Availability Zone"))
+			}
+			if n.ClusterENIs {
+				errs = append(errs, field.Forbidden(ip.Child("clusterEnis"), "only subnets hold cluster network interfaces"))
+			}
+		}
+		switch n.Role {
+		case RoleVPC, RoleSubnet:
+			if len(pe) == 0 && (n.Prefix.Bits() < 16 || n.Prefix.Bits() > 28) {
+				errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "VPC and subnet blocks must be between /16 and /28"))
+			}
+			if n.Role == RoleSubnet {
+				switch {
+				case n.AZ == "":
+					errs = append(errs, field.Required(ip.Child("az"), "the subnet's Availability Zone"))
+				case !azRE.MatchString(n.AZ):
+					errs = append(errs, field.Invalid(ip.Child("az"), n.AZ, "must be an Availability Zone such as ap-northeast-2a"))
+				}
+				if len(pe) == 0 && !within(n.Prefix, p.Prefixes(RoleVPC)) {
+					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "must lie inside a VPC CIDR of the plan"))
+				}
+			}
+		case RoleRemoteNode, RoleRemotePod:
+			if len(pe) == 0 {
+				// Every private range is at most a /8, so this also enforces
+				// the /8 … /32 size rule.
+				if !within(n.Prefix, append(rfc1918(), CGNAT())) {
+					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "remote node and pod networks must be private and between /8 and /32: inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"))
+				}
+			}
+		case RoleService:
+			services++
+			if services > 1 {
+				errs = append(errs, field.TooMany(np, services, 1))
+			}
+			if len(pe) == 0 {
+				if !within(n.Prefix, rfc1918()) {
+					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "the service CIDR must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"))
+				}
+				if n.Prefix.Bits() < 12 || n.Prefix.Bits() > 24 {
+					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "the service CIDR must be between /12 and /24"))
+				}
+			}
+		case RoleOnPrem, RoleReserved:
+		default:
+			errs = append(errs, field.NotSupported(ip.Child("role"), n.Role, Roles()))
+		}
+	}
+	if len(p.ByRole(RoleRemoteNode)) == 0 {
+		errs = append(errs, field.Required(np, "a hybrid plan needs at least one remote-node network"))
+	}
+	errs = append(errs, p.overlapErrors(np)...)
+	switch p.CNI {
+	case "", CNICilium, CNICalico:
+	default:
+		errs = append(errs, field.NotSupported(fp.Child("cni"), p.CNI, []CNI{CNICilium, CNICalico}))
+	}
+	if p.PerNodeBits != 0 && (p.PerNodeBits < 16 || p.PerNodeBits > 30) {
+		errs = append(errs, field.Invalid(fp.Child("perNodeBits"), p.PerNodeBits, "a node's pod block must be between /16 and /30"))
+	}
+	if p.Nodes < 0 {
+		errs = append(errs, field.Invalid(fp.Child("nodes"), p.Nodes, "must not be negative"))
+	}
+	return errs
+}
+
+// overlapConflict says whether two roles may overlap: allowed (nested
+// on-premises ranges, the node network inside the site), an error (routing
+// breaks), or for the Lint to judge (a pod network inside an existing
+// on-premises range).
+func overlapConflict(a, b Role) bool {
+	if a > b {
+		a, b = b, a
+	}
+	switch {
+	case a == RoleOnPrem && b == RoleOnPrem,
+		a == RoleOnPrem && b == RoleRemoteNode,
+		a == RoleOnPrem && b == RoleRemotePod,
+		a == RoleOnPrem && b == RoleReserved,
+		a == RoleReserved && b == RoleReserved:
+		return false
+	case a == RoleSubnet && b == RoleVPC:
+		return false // checked as containment instead
+	}
+	return true
+}
+
+func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
+	ps := make([]netip.Prefix, len(p.Networks))
+	for i, n := range p.Networks {
+		if n.Prefix.IsValid() && n.Prefix.Addr().Is4() && slices.Contains(Roles(), n.Role) {
+			ps[i] = n.Prefix.Masked()
+		}
+	}
+	pairs := OverlappingPairs(ps)
+	// A network that overlaps a VPC CIDR overlaps the subnets inside it
+	// too; naming the VPC is enough.
+	overlapsVPC := map[[2]int]bool{}
+	for _, pr := range pairs {
+		for _, o := range [][2]int{{pr.I, pr.J}, {pr.J, pr.I}} {
+			if p.Networks[o[1]].Role == RoleVPC {
+				overlapsVPC[[2]int{o[0], o[1]}] = true
+			}
+		}
+	}
+	insideOverlappedVPC := func(x, subnet int) bool {
+		for v := range p.Networks {
+			if overlapsVPC[[2]int{x, v}] && p.Networks[v].Prefix.Contains(p.Networks[subnet].Prefix.Addr()) {
+				return true
+			}
+		}
+		return false
+	}
+	var errs field.ErrorList
+	for _, pr := range pairs {
+		a, b := p.Networks[pr.I], p.Networks[pr.J]
+		if !overlapConflict(a.Role, b.Role) {
+			continue
+		}
+		if a.Role == RoleSubnet && b.Role != RoleSubnet && insideOverlappedVPC(pr.J, pr.I) ||
+			b.Role == RoleSubnet && a.Role != RoleSubnet && insideOverlappedVPC(pr.I, pr.J) {
+			continue
+		}
+		errs = append(errs, field.Invalid(np.Index(pr.J).Child("prefix"), b.Prefix.String(),
+			fmt.Sprintf("overlaps %s network %q (%s, networks[%d]): %s", a.Role, a.Name, a.Prefix, pr.I, overlapWhy(a.Role, b.Role))))
+	}
+	return errs
+}
+
+func overlapWhy(a, b Role) string {
+	if a > b {
+		a, b = b, a
+	}
+	switch {
+	case a == RoleReserved || b == RoleReserved:
+		return "the range is reserved"
+	case a == RoleRemoteNode || a == RoleRemotePod || b == RoleRemoteNode || b == RoleRemotePod:
+		return "EKS requires remote node and pod networks to overlap neither each other, the VPC CIDRs nor the service CIDR"
+	case a == RoleService || b == RoleService:
+		return "the service CIDR must not overlap the VPC"
+	case a == RoleOnPrem || b == RoleOnPrem:
+		return "the same addresses on premises and in AWS cannot both be routed"
+	}
+	return "VPC CIDRs and subnets must not overlap"
+}
