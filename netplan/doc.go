@@ -3,7 +3,9 @@
 // names the overlapping inputs, an allocator, firewall rule sets rendered
 // for AWS security groups, nftables, iptables and tables, the path MTU
 // through Direct Connect, Transit Gateway or VPN, and a link baseline with
-// parsers for real ping and iperf3 output.
+// parsers for real ping and iperf3 output; and the AWS side of the path —
+// the cluster's remote networks, VPC routes, BGP announcements and the
+// Transit Gateway, Direct Connect or VPN resources.
 //
 // # Address plan
 //
@@ -32,6 +34,16 @@
 // fixed order. SecurityGroup and SecurityGroupScript render them for AWS
 // (on-premises peers always as CIDRs), RenderNFTables and RenderIPTables
 // for the nodes, RenderMarkdown and RenderCSV for people.
+//
+// # AWS side
+//
+// Plan.RemoteNetworkConfig is the cluster's remoteNetworkConfig (one item
+// per list, as the EKS API allows) and ClusterNetworkScript the
+// update-cluster-config call that sets it. PlanRouting derives, from a plan
+// and a Connectivity (Transit Gateway over Direct Connect or Site-to-Site
+// VPN), the VPC routes, the prefixes each side must announce and the BGP
+// ASNs, and refuses existing routes that would win longest-prefix match;
+// ConnectivityScript writes the AWS CLI commands that build it all.
 //
 // # Path and baseline
 //

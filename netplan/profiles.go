@@ -3,7 +3,6 @@ package netplan
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -100,14 +99,10 @@ type ResolverFlows struct {
 	OnPremDNS []netip.Addr `json:"onPremDns"`
 }
 
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
-
 // ValidateAt checks the options.
 func (o ProfileOptions) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if !regionRE.MatchString(o.Region) {
-		errs = append(errs, field.Invalid(fp.Child("region"), o.Region, "must be an AWS Region such as ap-northeast-2"))
-	}
+	errs = append(errs, ivalidation.Region(fp.Child("region"), o.Region)...)
 	switch o.Credentials {
 	case CredentialsSSM, CredentialsIAMRolesAnywhere:
 	default:

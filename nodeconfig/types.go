@@ -44,7 +44,7 @@ type NodeConfigSpec struct {
 // ClusterDetails names the EKS cluster the node joins.
 type ClusterDetails struct {
 	// Name is the EKS cluster name. Required.
-	Name string `json:"name,omitempty" validate:"required,max=100"`
+	Name string `json:"name,omitempty" validate:"required"`
 	// Region is the cluster's AWS Region, such as "ap-northeast-2". Required.
 	Region string `json:"region,omitempty" validate:"required"`
 	// APIServerEndpoint is the cluster's https endpoint. Optional: when it,

@@ -25,12 +25,6 @@ import (
 )
 
 var (
-	// EKS CreateCluster: "alphanumeric characters (case-sensitive), hyphens,
-	// and underscores … must start with an alphanumeric character and can't
-	// be longer than 100 characters" (API reference, Name).
-	clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]*$`)
-	// AWS Region names: ap-northeast-2, us-gov-west-1, eu-isoe-west-1, cn-north-1.
-	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	// ARN formats: arn:<partition>:iam::<account>:role/<path><name>
 	// (IAM User Guide, IAM identifiers) and
 	// arn:<partition>:rolesanywhere:<region>:<account>:trust-anchor|profile/<uuid>
@@ -88,11 +82,11 @@ func (c NodeConfig) ValidateAt(p *field.Path) field.ErrorList {
 
 func validateCluster(cd ClusterDetails, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if cd.Name != "" && !clusterNameRE.MatchString(cd.Name) {
-		errs = append(errs, field.Invalid(p.Child("name"), cd.Name, "must start with a letter or digit and contain only letters, digits, hyphens and underscores (EKS cluster name)"))
+	if cd.Name != "" {
+		errs = append(errs, ivalidation.ClusterName(p.Child("name"), cd.Name)...)
 	}
-	if cd.Region != "" && !regionRE.MatchString(cd.Region) {
-		errs = append(errs, field.Invalid(p.Child("region"), cd.Region, "must be an AWS Region code such as ap-northeast-2"))
+	if cd.Region != "" {
+		errs = append(errs, ivalidation.Region(p.Child("region"), cd.Region)...)
 	}
 	if cd.APIServerEndpoint != "" {
 		u, err := url.Parse(cd.APIServerEndpoint)

@@ -18,6 +18,7 @@ package shellscript
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -128,6 +129,37 @@ func (s *Script) Capture(name string, args ...Word) {
 	s.buf.WriteString(`="$(`)
 	s.buf.WriteString(s.command("  ", args))
 	s.buf.WriteString(")\"\n")
+}
+
+// WaitFor polls a command every interval seconds until its standard
+// output is want, and fails the script after attempts tries. It stands in
+// for `aws … wait` where the CLI has no waiter (EC2 has none for transit
+// gateways or their attachments):
+//
+//	attempt=0
+//	until [ "$(command …)" = want ]; do
+//	  attempt=$((attempt + 1))
+//	  if [ "$attempt" -ge 90 ]; then echo 'timed out: …' >&2; exit 1; fi
+//	  sleep 10
+//	done
+//
+// A non-positive attempts or interval is recorded as an error for Bytes.
+func (s *Script) WaitFor(want string, attempts, interval int, args ...Word) {
+	if attempts <= 0 || interval <= 0 {
+		s.errs = append(s.errs, fmt.Sprintf("WaitFor needs positive attempts and interval, got %d and %d", attempts, interval))
+		return
+	}
+	s.buf.WriteString("attempt=0\nuntil [ \"$(")
+	s.buf.WriteString(s.command("    ", args))
+	s.buf.WriteString(")\" = ")
+	s.buf.WriteString(quote(want, false))
+	s.buf.WriteString(" ]; do\n  attempt=$((attempt + 1))\n  if [ \"$attempt\" -ge ")
+	s.buf.WriteString(strconv.Itoa(attempts))
+	s.buf.WriteString(" ]; then echo ")
+	s.buf.WriteString(quote("timed out waiting for "+want, false))
+	s.buf.WriteString(" >&2; exit 1; fi\n  sleep ")
+	s.buf.WriteString(strconv.Itoa(interval))
+	s.buf.WriteString("\ndone\n")
 }
 
 // Bytes returns the script, or an error naming every invalid variable name

@@ -2,6 +2,7 @@ package shellscript_test
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -169,4 +170,44 @@ func FuzzQuote(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWaitFor(t *testing.T) {
+	bash := testkit.Tool(t, "bash", "bash")
+	dir := t.TempDir()
+	// state prints "pending" twice, then "available".
+	state := testkit.WriteFileIn(t, dir, "state", []byte("#!/bin/sh\nn=$(cat count 2>/dev/null || echo 0)\necho $((n + 1)) > count\nif [ \"$n\" -ge 2 ]; then echo available; else echo pending; fi\n"))
+	if err := os.Chmod(state, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name     string
+		attempts int
+		ok       bool
+	}{
+		{"becomes available", 5, true},
+		{"times out", 2, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_ = os.Remove(dir + "/count")
+			s := shellscript.New("wait")
+			s.WaitFor("available", tt.attempts, 1, shellscript.Lit(state), shellscript.Lit("it's quoted"))
+			b, err := s.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := testkit.Run(t, dir, bash, testkit.WriteFile(t, "w.sh", b))
+			switch {
+			case tt.ok && res.Err != nil:
+				t.Fatalf("script failed: %v %s\n%s", res.Err, res.Stderr, b)
+			case !tt.ok && (res.Err == nil || !strings.Contains(string(res.Stderr), "timed out waiting for available")):
+				t.Fatalf("script = %v %q, want a timeout\n%s", res.Err, res.Stderr, b)
+			}
+		})
+	}
+	s := shellscript.New("x")
+	s.WaitFor("available", 0, 1, shellscript.Lit("true"))
+	if _, err := s.Bytes(); err == nil {
+		t.Error("WaitFor accepted zero attempts")
+	}
 }

@@ -1,0 +1,98 @@
+package validation
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Region checks an AWS Region code such as "ap-northeast-2" or
+// "us-gov-west-1": two lower-case letters, one or more lower-case words,
+// and a number of one or two digits, joined by hyphens. Empty is an error.
+func Region(p *field.Path, s string) field.ErrorList {
+	if s == "" {
+		return field.ErrorList{field.Required(p, "an AWS Region code such as ap-northeast-2")}
+	}
+	if !IsRegion(s) {
+		return field.ErrorList{field.Invalid(p, s, "must be an AWS Region code such as ap-northeast-2")}
+	}
+	return nil
+}
+
+// IsRegion reports whether s has the shape of an AWS Region code.
+func IsRegion(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 || len(parts[0]) != 2 || !allIn(parts[0], isLower) {
+		return false
+	}
+	for _, w := range parts[1 : len(parts)-1] {
+		if w == "" || !allIn(w, isLower) {
+			return false
+		}
+	}
+	n := parts[len(parts)-1]
+	return len(n) >= 1 && len(n) <= 2 && allIn(n, isDigit)
+}
+
+// ClusterName checks an EKS cluster name: 1 to 100 characters, letters,
+// digits, hyphens and underscores, starting with a letter or digit (EKS API
+// reference, CreateCluster "name": "can contain only alphanumeric
+// characters (case-sensitive), hyphens, and underscores. It must start with
+// an alphanumeric character and can't be longer than 100 characters").
+// Empty is an error.
+func ClusterName(p *field.Path, s string) field.ErrorList {
+	if s == "" {
+		return field.ErrorList{field.Required(p, "the EKS cluster name")}
+	}
+	if len(s) > 100 {
+		return field.ErrorList{field.TooLong(p, s, 100)}
+	}
+	if !IsClusterName(s) {
+		return field.ErrorList{field.Invalid(p, s, "must be 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit (EKS cluster name)")}
+	}
+	return nil
+}
+
+// IsClusterName reports whether s is a valid EKS cluster name.
+func IsClusterName(s string) bool {
+	if len(s) == 0 || len(s) > 100 || !isAlnum(rune(s[0])) {
+		return false
+	}
+	return allIn(s, func(r rune) bool { return isAlnum(r) || r == '-' || r == '_' })
+}
+
+// AccountID checks a 12-digit AWS account ID. Empty is an error.
+func AccountID(p *field.Path, s string) field.ErrorList {
+	if len(s) != 12 || !allIn(s, isDigit) {
+		return field.ErrorList{field.Invalid(p, s, "must be a 12-digit AWS account ID")}
+	}
+	return nil
+}
+
+// ResourceID checks an EC2-style resource ID: the prefix, a hyphen and 8
+// or 17 lower-case hexadecimal digits ("vpc-0a1b2c3d4e5f67890").
+func ResourceID(p *field.Path, s string, prefix string) field.ErrorList {
+	if !IsResourceID(s, prefix) {
+		return field.ErrorList{field.Invalid(p, s, "must be an ID of the form "+prefix+"-0123456789abcdef0")}
+	}
+	return nil
+}
+
+// IsResourceID reports whether s is prefix-<8 or 17 hex digits>.
+func IsResourceID(s, prefix string) bool {
+	hex, ok := strings.CutPrefix(s, prefix+"-")
+	return ok && (len(hex) == 8 || len(hex) == 17) && allIn(hex, func(r rune) bool { return isDigit(r) || r >= 'a' && r <= 'f' })
+}
+
+func allIn(s string, ok func(rune) bool) bool {
+	for _, r := range s {
+		if !ok(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isLower(r rune) bool { return r >= 'a' && r <= 'z' }
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+func isAlnum(r rune) bool { return isLower(r) || isDigit(r) || r >= 'A' && r <= 'Z' }
