@@ -29,6 +29,17 @@
 // nowhere else — String, GoString, fmt verbs, errors and findings show
 // "[redacted]".
 //
+// # AWS side
+//
+// Identity is what AWS must hold before a node can join: the Hybrid Nodes
+// IAM role (Role: trust and permission policies as PolicyDocuments), its
+// HYBRID_LINUX access entry, and the SSM activation request
+// (ActivationInput) or the IAM Roles Anywhere profile. IdentityScript
+// writes the AWS CLI commands; TrustAnchorScript creates the Roles
+// Anywhere trust anchor from the site's CA; CheckCertificate checks that a
+// node certificate's CN is the node's name, as the role's trust policy
+// requires. Activation codes are outputs of AWS and never inputs here.
+//
 // Sources: aws/eks-hybrid api/v1alpha1/nodeconfig_types.go and
 // internal/node/hybrid/validator.go; see
 // ../shared/reference/facts-nodeconfig-network-pricing.md §1.
