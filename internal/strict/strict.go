@@ -25,7 +25,9 @@ import (
 // pointer. It returns a non-nil error when data is not a well-formed document
 // (syntax, duplicate keys); otherwise it returns the field errors of the
 // decode: every key that has no field in v's type (as ErrorTypeForbidden with
-// detail "unknown field"), then any value of the wrong type. v is only
+// detail "unknown field"), then every string its text type refuses (a bad
+// netip.Prefix, a bad domain name: see InvalidTexts), then any value of the
+// wrong type. v is only
 // written when both are empty.
 //
 // Keys are matched case-sensitively, unlike encoding/json: "Name" for "name"
@@ -44,6 +46,9 @@ func DecodeYAML(data []byte, v any, base *field.Path) (field.ErrorList, error) {
 		return nil, fmt.Errorf("malformed document: %w", err)
 	}
 	if errs := UnknownFields(doc, rv.Type().Elem(), base); len(errs) > 0 {
+		return errs, nil
+	}
+	if errs := InvalidTexts(doc, rv.Type().Elem(), base); len(errs) > 0 {
 		return errs, nil
 	}
 	// A fresh value is decoded first so that v is not half-written when a
@@ -176,6 +181,58 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		out[name] = f.Type
 	}
 	return out
+}
+
+// InvalidTexts walks doc against type t like UnknownFields and returns, in
+// document order, a field.Invalid for every string value whose Go type
+// decodes itself from text (encoding.TextUnmarshaler, such as netip.Addr)
+// and refuses it — every one with its path, where encoding/json would stop
+// at the first without saying where.
+func InvalidTexts(doc any, t reflect.Type, path *field.Path) field.ErrorList {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if doc == nil {
+		return nil
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) && !reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		str, ok := doc.(string)
+		if !ok {
+			return nil
+		}
+		v := reflect.New(t).Interface().(encoding.TextUnmarshaler)
+		if err := v.UnmarshalText([]byte(str)); err != nil {
+			return field.ErrorList{field.Invalid(path, str, err.Error())}
+		}
+		return nil
+	}
+	var errs field.ErrorList
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return nil
+		}
+		fields := jsonFields(t)
+		for _, k := range sortedKeys(obj) {
+			if ft, ok := fields[k]; ok {
+				errs = append(errs, InvalidTexts(obj[k], ft, child(path, k))...)
+			}
+		}
+	case reflect.Map:
+		if obj, ok := doc.(map[string]any); ok {
+			for _, k := range sortedKeys(obj) {
+				errs = append(errs, InvalidTexts(obj[k], t.Elem(), path.Key(k))...)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if arr, ok := doc.([]any); ok {
+			for i, el := range arr {
+				errs = append(errs, InvalidTexts(el, t.Elem(), path.Index(i))...)
+			}
+		}
+	}
+	return errs
 }
 
 func sortedKeys(m map[string]any) []string {

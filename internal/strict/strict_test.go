@@ -1,6 +1,7 @@
 package strict_test
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -101,5 +102,32 @@ func TestDecodeYAMLOK(t *testing.T) {
 	}
 	if _, err := strict.DecodeYAML([]byte("a: 1"), d, nil); err == nil {
 		t.Errorf("non-pointer accepted")
+	}
+}
+
+func TestInvalidTextsAllWithPaths(t *testing.T) {
+	type net struct {
+		Prefix netip.Prefix `json:"prefix"`
+	}
+	type doc struct {
+		Addr netip.Addr            `json:"addr"`
+		Nets []net                 `json:"nets"`
+		ByID map[string]netip.Addr `json:"byId"`
+	}
+	var d doc
+	errs, err := strict.DecodeYAML([]byte("addr: 10.0.0.x\nnets:\n- prefix: 10.0.0.0/8\n- prefix: '10.0.0.0/33'\nbyId:\n  a: nope\n"), &d, field.NewPath("spec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Field)
+	}
+	want := []string{"spec.addr", "spec.byId[a]", "spec.nets[1].prefix"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("fields = %v, want %v (%v)", got, want, errs)
+	}
+	if d.Addr.IsValid() {
+		t.Error("v was written despite errors")
 	}
 }

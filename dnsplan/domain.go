@@ -1,0 +1,137 @@
+package dnsplan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Domain is a validated DNS name: lower-case labels of letters, digits,
+// hyphens and underscores, each 1 to 63 octets and not starting or ending
+// with a hyphen, at most 253 octets in all; one label ("internal") is a
+// valid name. It is stored without the trailing dot. The zero Domain is invalid; use ParseDomain.
+//
+// Underscores are allowed because service names use them
+// (_msdcs.corp.example); everything else outside RFC 1035's letter, digit,
+// hyphen set — quotes, braces, semicolons, spaces, slashes, backslashes,
+// control characters, non-ASCII — is refused, so no renderer ever has to
+// escape a name (IDNs must be given in their xn-- form).
+type Domain struct{ name string }
+
+// maxDomainLength is the longest name in text form without the trailing
+// dot: 255 octets on the wire minus the length octets (RFC 1035 §2.3.4).
+const maxDomainLength = 253
+
+// ParseDomain parses s, with or without a trailing dot, folding upper case
+// to lower case. The root (".") is refused: forwarding every name is a
+// resolver's default forwarder, not a zone.
+func ParseDomain(s string) (Domain, error) {
+	name := strings.TrimSuffix(s, ".")
+	switch {
+	case name == "":
+		return Domain{}, fmt.Errorf("dnsplan: domain %q: empty name (the root is not a forward zone)", s)
+	case len(name) > maxDomainLength:
+		return Domain{}, fmt.Errorf("dnsplan: domain %q: %d characters, more than %d", truncate(s), len(name), maxDomainLength)
+	}
+	var b strings.Builder
+	b.Grow(len(name))
+	for i, label := range strings.Split(name, ".") {
+		if err := checkLabel(label); err != nil {
+			return Domain{}, fmt.Errorf("dnsplan: domain %q: label %d %v", truncate(s), i+1, err)
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.ToLower(label))
+	}
+	return Domain{name: b.String()}, nil
+}
+
+// MustParseDomain is ParseDomain for tests and examples: it panics on error.
+func MustParseDomain(s string) Domain {
+	d, err := ParseDomain(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func checkLabel(l string) error {
+	switch {
+	case l == "":
+		return fmt.Errorf("is empty")
+	case len(l) > 63:
+		return fmt.Errorf("is %d octets, more than 63", len(l))
+	case l[0] == '-' || l[len(l)-1] == '-':
+		return fmt.Errorf("%q starts or ends with a hyphen", l)
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return fmt.Errorf("holds %q: only letters, digits, hyphens and underscores (IDNs in xn-- form)", rune(c))
+		}
+	}
+	return nil
+}
+
+// truncate keeps error messages short for hostile 300-character inputs.
+func truncate(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}
+
+// String returns the name without the trailing dot ("company.local").
+func (d Domain) String() string { return d.name }
+
+// FQDN returns the name with the trailing dot ("company.local."), as
+// Route 53 returns it.
+func (d Domain) FQDN() string {
+	if d.name == "" {
+		return ""
+	}
+	return d.name + "."
+}
+
+// IsZero reports whether d is the zero Domain.
+func (d Domain) IsZero() bool { return d.name == "" }
+
+// Labels returns the labels, leftmost first.
+func (d Domain) Labels() []string {
+	if d.name == "" {
+		return nil
+	}
+	return strings.Split(d.name, ".")
+}
+
+// TLD returns the last label ("local" for company.local).
+func (d Domain) TLD() string {
+	return d.name[strings.LastIndexByte(d.name, '.')+1:]
+}
+
+// Within reports whether d equals parent or is a subdomain of it.
+func (d Domain) Within(parent Domain) bool {
+	return d.name != "" && parent.name != "" && (d.name == parent.name || strings.HasSuffix(d.name, "."+parent.name))
+}
+
+// Overlaps reports whether either name is within the other.
+func (d Domain) Overlaps(o Domain) bool { return d.Within(o) || o.Within(d) }
+
+// MarshalText returns the name without the trailing dot.
+func (d Domain) MarshalText() ([]byte, error) {
+	if d.name == "" {
+		return nil, fmt.Errorf("dnsplan: zero Domain")
+	}
+	return []byte(d.name), nil
+}
+
+// UnmarshalText parses text with ParseDomain, so a JSON or YAML document
+// cannot carry an invalid name.
+func (d *Domain) UnmarshalText(text []byte) error {
+	v, err := ParseDomain(string(text))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,123 @@
+package dnsplan_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hybridkit/hybridkit/dnsplan"
+)
+
+func FuzzParseDomain(f *testing.F) {
+	for _, s := range append([]string{"company.local", "Company.LOCAL.", "_msdcs.corp.example", "10.in-addr.arpa"}, hostileNames...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := dnsplan.ParseDomain(s)
+		if err != nil {
+			return
+		}
+		// A parsed name needs no escaping anywhere and parses to itself.
+		if strings.ContainsAny(d.String(), "\"'\\;{}/# \t\n\x00") || d.String() != strings.ToLower(d.String()) {
+			t.Fatalf("ParseDomain(%q) = %q", s, d)
+		}
+		again, err := dnsplan.ParseDomain(d.FQDN())
+		if err != nil || again != d {
+			t.Fatalf("ParseDomain(FQDN(%q)) = %q, %v", d, again, err)
+		}
+	})
+}
+
+// FuzzRenderers puts a fuzzed name into every renderer: none may panic, a
+// refused name renders nothing, and the Corefile re-parses to the blocks it
+// was written from.
+func FuzzRenderers(f *testing.F) {
+	for _, s := range append([]string{"company.local", "corp.internal", "a.b.c.d.e"}, hostileNames...) {
+		f.Add(s, uint16(53))
+	}
+	f.Add("db.example", uint16(5353))
+	f.Fuzz(func(t *testing.T, name string, port uint16) {
+		d, err := dnsplan.ParseDomain(name)
+		if err != nil {
+			return
+		}
+		p := referencePlan()
+		p.Rules[0].Domain = d
+		p.Rules[0].Targets[0].Port = port
+		p.OnPrem.ForwardToAWS = []dnsplan.Domain{d}
+		if p.Validate() != nil {
+			for _, render := range []func(dnsplan.Plan) ([]byte, error){dnsplan.RenderBINDZones, dnsplan.RenderUnbound, dnsplan.RenderDnsmasq, dnsplan.RenderResolved, dnsplan.RenderCorefile, dnsplan.AWSScript} {
+				if out, err := render(p); err == nil || out != nil {
+					t.Fatalf("an invalid plan rendered")
+				}
+			}
+			return
+		}
+		for _, render := range []func(dnsplan.Plan) ([]byte, error){dnsplan.RenderBINDZones, dnsplan.RenderUnbound, dnsplan.RenderDnsmasq, dnsplan.RenderResolved, dnsplan.AWSScript} {
+			if _, err := render(p); err != nil {
+				t.Fatalf("valid plan: %v", err)
+			}
+		}
+		cf, err := dnsplan.RenderCorefile(p)
+		if err != nil {
+			// The only Corefile refusal left is a name CoreDNS would refuse.
+			return
+		}
+		parsed, err := dnsplan.ParseCorefile(cf)
+		if err != nil {
+			t.Fatalf("rendered Corefile does not parse: %v\n%s", err, cf)
+		}
+		blocks, err := dnsplan.StubServerBlocks(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(parsed.Blocks[1:], blocks) {
+			t.Fatalf("Parse(Render) = %+v, want %+v", parsed.Blocks[1:], blocks)
+		}
+	})
+}
+
+func FuzzParseCorefile(f *testing.F) {
+	f.Add([]byte(".:53 {\n    errors\n    forward . /etc/resolv.conf\n}\n"))
+	f.Add([]byte("a.example:53, b.example {\n forward . 1.2.3.4 {\n  max_fails 3\n }\n}\n"))
+	f.Add([]byte("# only a comment\n"))
+	f.Add([]byte(".:53 {\n forward . \"quoted value\"\n}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cf, err := dnsplan.ParseCorefile(data)
+		if err != nil {
+			return
+		}
+		_ = cf.Check()
+		out, err := cf.Bytes()
+		if err != nil {
+			return // tokens that need quoting are refused, not written
+		}
+		again, err := dnsplan.ParseCorefile(out)
+		if err != nil {
+			t.Fatalf("re-parse of %q: %v", out, err)
+		}
+		if !reflect.DeepEqual(normalise(again), normalise(cf)) {
+			t.Fatalf("round trip changed\n%+v\n%+v", cf, again)
+		}
+	})
+}
+
+// normalise maps nil and empty directive lists together: a block with no
+// directives is written as "{ }" either way.
+func normalise(c dnsplan.Corefile) dnsplan.Corefile {
+	var fix func([]dnsplan.Directive) []dnsplan.Directive
+	fix = func(ds []dnsplan.Directive) []dnsplan.Directive {
+		out := make([]dnsplan.Directive, len(ds))
+		for i, d := range ds {
+			out[i] = d
+			if d.Block != nil {
+				out[i].Block = fix(d.Block)
+			}
+		}
+		return out
+	}
+	for i := range c.Blocks {
+		c.Blocks[i].Directives = fix(c.Blocks[i].Directives)
+	}
+	return c
+}

@@ -1,0 +1,75 @@
+package dnsplan
+
+import (
+	"encoding/json"
+
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+)
+
+// DNSUtilsImage is the image the Kubernetes DNS debugging guide runs dig
+// from (kubernetes.io, "Debugging DNS Resolution").
+const DNSUtilsImage = "registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3"
+
+// Check is one verification command: where to run it, what it proves, and
+// its argument vector (run it without a shell).
+type Check struct {
+	// Where is "site" (a host whose resolver is the site's DNS) or
+	// "kubectl" (a workstation with access to the cluster).
+	Where   string   `json:"where"`
+	Purpose string   `json:"purpose"`
+	Args    []string `json:"args"`
+}
+
+// VerifyCommands returns the commands that prove the design works, in the
+// order to run them:
+//
+//   - from the site, `dig @<inbound IP> <name>` for the cluster's endpoint
+//     name (or each forwarded domain's SOA when the name is not known):
+//     the inbound endpoint answers, with private addresses;
+//   - from the site, `dig <name>` through the site's own resolver: the
+//     forward zone is in place;
+//   - from a pod on a hybrid node and a pod on a cloud node,
+//     `dig SOA <zone>` for every on-premises zone: CoreDNS's stub domain
+//     and the outbound rule reach the site's servers.
+//
+// The plan must validate.
+func VerifyCommands(p Plan) ([]Check, error) {
+	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+		return nil, err
+	}
+	var out []Check
+	type q struct{ name, qtype string }
+	var names []q
+	if h := p.Cluster.EndpointHost; !h.IsZero() {
+		names = append(names, q{h.String(), "A"})
+	} else {
+		for _, d := range p.OnPrem.ForwardToAWS {
+			names = append(names, q{d.String(), "SOA"})
+		}
+	}
+	for _, ip := range p.forwardTargets() {
+		for _, n := range names {
+			out = append(out, Check{Where: "site", Purpose: "the inbound endpoint " + ip.String() + " answers " + n.name + " (private addresses for the EKS endpoint)",
+				Args: []string{"dig", "@" + ip.String(), "+short", n.name, n.qtype}})
+		}
+	}
+	for _, n := range names {
+		out = append(out, Check{Where: "site", Purpose: "the site's resolver forwards " + n.name + " to AWS", Args: []string{"dig", "+short", n.name, n.qtype}})
+	}
+	for _, side := range []struct{ name, op string }{{"hybrid", "In"}, {"cloud", "NotIn"}} {
+		overrides, err := json.Marshal(map[string]any{"apiVersion": "v1", "spec": map[string]any{"affinity": map[string]any{"nodeAffinity": map[string]any{
+			"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{
+				map[string]any{"key": LabelComputeType, "operator": side.op, "values": []string{"hybrid"}},
+			}}}},
+		}}}})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range p.forwardRules() {
+			out = append(out, Check{Where: "kubectl", Purpose: "a pod on a " + side.name + " node resolves the on-premises zone " + r.Domain.String(),
+				Args: []string{"kubectl", "run", "dns-check-" + side.name, "--rm", "-i", "--restart=Never", "--image=" + DNSUtilsImage,
+					"--overrides=" + string(overrides), "--", "dig", "+short", "SOA", r.Domain.String()}})
+		}
+	}
+	return out, nil
+}
