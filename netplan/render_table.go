@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"strconv"
 	"strings"
+
+	"github.com/hybridkit/hybridkit/internal/markdown"
 )
 
 func tableRow(r Rule) []string {
@@ -26,25 +28,11 @@ var tableHeader = []string{"Direction", "Protocol", "Ports", "From", "To", "Purp
 // RenderMarkdown renders the rules as a Markdown table, one row per rule in
 // the set's order. Cell text is escaped ('|' and line breaks).
 func RenderMarkdown(rules RuleSet) []byte {
-	var b bytes.Buffer
-	cell := func(s string) string {
-		s = strings.ReplaceAll(s, `\`, `\\`)
-		s = strings.ReplaceAll(s, "|", `\|`)
-		return strings.Join(strings.Fields(s), " ")
-	}
-	writeRow := func(cols []string) {
-		b.WriteString("|")
-		for _, c := range cols {
-			b.WriteString(" " + cell(c) + " |")
-		}
-		b.WriteByte('\n')
-	}
-	writeRow(tableHeader)
-	b.WriteString("|" + strings.Repeat(" --- |", len(tableHeader)) + "\n")
+	t := markdown.Table{Header: tableHeader}
 	for _, r := range rules {
-		writeRow(tableRow(r))
+		t.Rows = append(t.Rows, tableRow(r))
 	}
-	return b.Bytes()
+	return t.Bytes()
 }
 
 // RenderCSV renders the rules as CSV (RFC 4180) with a header line.

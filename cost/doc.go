@@ -1,0 +1,26 @@
+// Package cost prices EKS Hybrid Nodes exactly: integer micro-dollar
+// Money, the monthly vCPU-hour tiers as data, fleet estimates with their
+// tier breakdown, scenarios side by side, a comparison with cloud GPU
+// instances, and currency conversion at a caller's rate.
+//
+// Hybrid Nodes are billed per vCPU-hour in marginal monthly tiers that
+// aggregate every hybrid node of the account in the Region (and of all
+// accounts of an AWS Organization with consolidated billing); a node is
+// billed from the moment it joins until its Node object is deleted. The
+// vCPUs are the ones the node reports: sockets × cores × threads.
+//
+//	e, err := cost.Compute(cost.Input{
+//		Groups:  []cost.NodeGroup{{Server: cost.Server{Name: "dgx", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8}, Count: 10}},
+//		Pricing: cost.HybridNodesPricing(),
+//	})
+//	fmt.Println(e.Total) // $24,416.00
+//
+// No float64 touches money: rates parse from decimal strings
+// (ParseMoney), products are exact, and the single rounding rule (half away
+// from zero) is applied only where a share is divided out (RoundCents,
+// DivRoundCents) or converted (ExchangeRate.Convert). Overflow is an
+// error, never a wrong number.
+//
+// Facts: ../shared/reference/facts-nodeconfig-network-pricing.md §3;
+// corrections #1, #11 and #15 of the adoption guide.
+package cost
