@@ -1,0 +1,98 @@
+package storage
+
+import (
+	"fmt"
+
+	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/netplan"
+)
+
+// PathCheck is the network between the nodes that mount an on-premises
+// volume and its server, in netplan's terms: the measured link, the hops
+// it crosses, the firewall rules in place, and the share.
+type PathCheck struct {
+	// Thresholds default to netplan.GuideThresholds: bandwidth of at least
+	// 10 Gbps, latency of at most 5 ms (the guide's storage targets).
+	Thresholds  *netplan.Thresholds `json:"thresholds,omitempty"`
+	Measurement netplan.Measurement `json:"measurement"`
+	Path        netplan.Path        `json:"path"`
+	Plan        netplan.Plan        `json:"-"`
+	Share       netplan.NFSShare    `json:"share"`
+	// Rules are the firewall rules in place (or planned), checked for the
+	// NFS flows: 2049, and rpcbind 111 and mountd for NFSv3.
+	Rules netplan.RuleSet `json:"rules"`
+	// NodeMTU is the MTU configured on the nodes' interfaces; 0 skips the
+	// comparison with the path.
+	NodeMTU int `json:"nodeMtu,omitempty"`
+}
+
+// Finding codes of CheckPath.
+const (
+	CodePathSlow        = "storage/path-below-baseline"
+	CodePathNotMeasured = "storage/path-not-measured"
+	CodePathMTU         = "storage/path-mtu"
+	CodeFirewallMissing = "storage/firewall-missing"
+)
+
+// CheckPath grades the storage path: bandwidth and latency against the
+// thresholds (not measured is a finding too), the path MTU computed from
+// the hops (9000 is only right when every hop carries it: a Transit
+// Gateway carries 8500), and every NFS flow of netplan.NFSProfile present
+// in the rules. Findings are sorted, most severe first.
+func CheckPath(c PathCheck) []advice.Finding {
+	th := netplan.GuideThresholds()
+	if c.Thresholds != nil {
+		th = *c.Thresholds
+	}
+	var fs []advice.Finding
+	measured := map[string]bool{}
+	for _, g := range th.Grade(c.Measurement) {
+		measured[g.Metric] = true
+		if g.Metric != "latency" && g.Metric != "bandwidth" || g.Grade == netplan.GradeGood {
+			continue
+		}
+		lvl := advice.Warning
+		if g.Grade == netplan.GradeCritical {
+			lvl = advice.Error
+		}
+		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathSlow, Field: "measurement." + g.Metric,
+			Message: fmt.Sprintf("%s %s is %s for storage (target: latency ≤ %s, bandwidth ≥ %d Gbps)", g.Metric, g.Value, g.Grade, th.Latency[0], th.Bandwidth[0]/1_000_000_000)})
+	}
+	for _, m := range []string{"latency", "bandwidth"} {
+		if !measured[m] {
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePathNotMeasured, Field: "measurement." + m,
+				Message: m + " of the storage path was not measured: run netplan.MeasureCommands between a node and the NFS server before putting data on it"})
+		}
+	}
+	if mtu, hop := c.Path.MTU(); hop >= 0 {
+		msg := fmt.Sprintf("the path MTU to the storage is %d (limited by hop %d, %s)", mtu, hop, c.Path.Hops[hop].Kind)
+		lvl := advice.Info
+		if c.NodeMTU > mtu {
+			lvl = advice.Warning
+			msg += fmt.Sprintf(": the nodes' MTU %d is larger, so full-size frames are dropped or fragmented; set %d, not a blanket 9000", c.NodeMTU, mtu)
+		}
+		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathMTU, Field: "path", Message: msg, Ref: "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html"})
+	}
+	for _, need := range netplan.NFSProfile(c.Plan, c.Share) {
+		if !hasFlow(c.Rules, need) {
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeFirewallMissing, Field: "rules",
+				Message: fmt.Sprintf("no rule allows %s %s from %s to the NFS server %s (%s)", need.Protocol, need.Ports, need.From, c.Share.Server, need.Purpose),
+				Ref:     need.Ref})
+		}
+	}
+	return advice.Sort(fs)
+}
+
+// hasFlow reports whether rules allow need: the same protocol and
+// destination, and a port range and source that cover it.
+func hasFlow(rules netplan.RuleSet, need netplan.Rule) bool {
+	for _, r := range rules {
+		if r.Protocol != need.Protocol || r.To != need.To || r.From != need.From && !r.From.Any {
+			continue
+		}
+		if r.Ports.All() || r.Ports.First <= need.Ports.First && need.Ports.Last <= r.Ports.Last {
+			return true
+		}
+	}
+	return false
+}
