@@ -1,0 +1,173 @@
+package placement
+
+import (
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/internal/imageref"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+)
+
+// AutoscalerImage is the Cluster Autoscaler's image repository.
+const AutoscalerImage = "registry.k8s.io/autoscaling/cluster-autoscaler"
+
+// Autoscaler is the Cluster Autoscaler for the cluster's EC2 Auto Scaling
+// groups. It cannot add or remove hybrid nodes — they are servers, not
+// Auto Scaling group members — and hybrid billing stops only when a Node
+// object is deleted.
+type Autoscaler struct {
+	ClusterName string `json:"clusterName"`
+	Region      string `json:"region"`
+	// KubernetesVersion is the cluster's "1.33"; the image's minor version
+	// must match it (the autoscaler supports only its own minor).
+	KubernetesVersion string `json:"kubernetesVersion"`
+	// ImageTag defaults to v<KubernetesVersion>.0.
+	ImageTag string `json:"imageTag,omitempty"`
+	// RoleARN, when set, is the IAM role for service accounts annotation
+	// (eks.amazonaws.com/role-arn); with EKS Pod Identity leave it empty.
+	RoleARN string `json:"roleArn,omitempty"`
+	// ScaleHybridNodes records a request to scale hybrid nodes, which the
+	// autoscaler cannot do: Objects returns a finding.
+	ScaleHybridNodes bool `json:"scaleHybridNodes,omitempty"`
+}
+
+func (a Autoscaler) tag() string {
+	if a.ImageTag != "" {
+		return a.ImageTag
+	}
+	return "v" + a.KubernetesVersion + ".0"
+}
+
+// Validate checks the names and that the image's minor version is the
+// cluster's.
+func (a Autoscaler) Validate() field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, ivalidation.ClusterName(field.NewPath("clusterName"), a.ClusterName)...)
+	errs = append(errs, ivalidation.Region(field.NewPath("region"), a.Region)...)
+	major, minor, ok := strings.Cut(a.KubernetesVersion, ".")
+	if !ok || major != "1" || func() bool { n, err := strconv.Atoi(minor); return err != nil || n < 20 || n > 99 }() {
+		errs = append(errs, field.Invalid(field.NewPath("kubernetesVersion"), a.KubernetesVersion, "must be the cluster's Kubernetes minor version, such as 1.33"))
+		return errs
+	}
+	v, ok := imageref.ParseVersion(a.tag())
+	switch {
+	case !ok:
+		errs = append(errs, field.Invalid(field.NewPath("imageTag"), a.ImageTag, "must be a version tag such as v1.33.0"))
+	case len(v) < 2 || strconv.Itoa(v[0]) != major || strconv.Itoa(v[1]) != minor:
+		errs = append(errs, field.Invalid(field.NewPath("imageTag"), a.tag(), "must have the cluster's minor version "+a.KubernetesVersion+": the Cluster Autoscaler supports only the Kubernetes minor it was released with"))
+	}
+	if a.RoleARN != "" && !strings.HasPrefix(a.RoleARN, "arn:") {
+		errs = append(errs, field.Invalid(field.NewPath("roleArn"), a.RoleARN, "must be an IAM role ARN"))
+	}
+	return errs
+}
+
+// CodeAutoscalerHybrid is the finding for asking the autoscaler to scale
+// hybrid nodes.
+const CodeAutoscalerHybrid = "placement/autoscaler-hybrid-nodes"
+
+// Objects returns the autoscaler's ServiceAccount, ClusterRole, Role and
+// bindings (the upstream AWS example's permissions) and its Deployment:
+// auto-discovery of the Auto Scaling groups tagged for this cluster, the
+// guide's --expander=least-waste and --skip-nodes-with-system-pods=false,
+// system-cluster-critical, non-root, and a required node affinity that
+// keeps it off hybrid nodes. An invalid input returns the validation
+// error; ScaleHybridNodes returns a finding.
+func (a Autoscaler) Objects() ([]runtime.Object, []advice.Finding, error) {
+	if err := ivalidation.ToError("placement", a.Validate()); err != nil {
+		return nil, nil, err
+	}
+	const name, ns = "cluster-autoscaler", "kube-system"
+	labels := map[string]string{"app.kubernetes.io/name": name}
+	sa := &corev1.ServiceAccount{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: labels}}
+	if a.RoleARN != "" {
+		sa.Annotations = map[string]string{"eks.amazonaws.com/role-arn": a.RoleARN}
+	}
+	rule := func(groups, resources, verbs []string, names ...string) rbacv1.PolicyRule {
+		return rbacv1.PolicyRule{APIGroups: groups, Resources: resources, Verbs: verbs, ResourceNames: names}
+	}
+	core, read := []string{""}, []string{"watch", "list", "get"}
+	cr := &rbacv1.ClusterRole{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		Rules: []rbacv1.PolicyRule{
+			rule(core, []string{"events", "endpoints"}, []string{"create", "patch"}),
+			rule(core, []string{"pods/eviction"}, []string{"create"}),
+			rule(core, []string{"pods/status"}, []string{"update"}),
+			rule(core, []string{"endpoints"}, []string{"get", "update"}, name),
+			rule(core, []string{"nodes"}, []string{"watch", "list", "get", "update"}),
+			rule(core, []string{"namespaces", "pods", "services", "replicationcontrollers", "persistentvolumeclaims", "persistentvolumes"}, read),
+			rule([]string{"policy"}, []string{"poddisruptionbudgets"}, []string{"watch", "list"}),
+			rule([]string{"apps"}, []string{"statefulsets", "replicasets", "daemonsets"}, read),
+			rule([]string{"storage.k8s.io"}, []string{"storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"}, read),
+			rule([]string{"batch"}, []string{"jobs", "cronjobs"}, []string{"watch", "list", "get", "patch"}),
+			rule([]string{"coordination.k8s.io"}, []string{"leases"}, []string{"create"}),
+			rule([]string{"coordination.k8s.io"}, []string{"leases"}, []string{"get", "update"}, name),
+		}}
+	role := &rbacv1.Role{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: labels},
+		Rules: []rbacv1.PolicyRule{
+			rule(core, []string{"configmaps"}, []string{"create", "list", "watch"}),
+			rule(core, []string{"configmaps"}, []string{"delete", "get", "update", "watch"}, "cluster-autoscaler-status", "cluster-autoscaler-priority-expander"),
+		}}
+	subject := []rbacv1.Subject{{Kind: "ServiceAccount", Name: name, Namespace: ns}}
+	crb := &rbacv1.ClusterRoleBinding{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRoleBinding"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: name}, Subjects: subject}
+	rb := &rbacv1.RoleBinding{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: labels},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: name}, Subjects: subject}
+
+	one := int32(1)
+	nonRoot, uid := true, int64(65534)
+	noEscalation, readOnly := false, true
+	res := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("600Mi")}
+	tmpl := corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: labels},
+		Spec: corev1.PodSpec{
+			PriorityClassName:  "system-cluster-critical",
+			ServiceAccountName: name,
+			SecurityContext:    &corev1.PodSecurityContext{RunAsNonRoot: &nonRoot, RunAsUser: &uid, FSGroup: &uid},
+			Containers: []corev1.Container{{
+				Name:  name,
+				Image: AutoscalerImage + ":" + a.tag(),
+				Command: []string{
+					"./cluster-autoscaler",
+					"--cloud-provider=aws",
+					"--namespace=" + ns,
+					"--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/" + a.ClusterName,
+					"--expander=least-waste",
+					"--skip-nodes-with-system-pods=false",
+					"--skip-nodes-with-local-storage=false",
+					"--balance-similar-node-groups",
+				},
+				Env:       []corev1.EnvVar{{Name: "AWS_REGION", Value: a.Region}},
+				Resources: corev1.ResourceRequirements{Requests: res, Limits: res},
+				SecurityContext: &corev1.SecurityContext{AllowPrivilegeEscalation: &noEscalation, ReadOnlyRootFilesystem: &readOnly,
+					Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
+			}},
+		},
+	}
+	if err := (Cloud{}).Place(&tmpl); err != nil {
+		return nil, nil, err
+	}
+	dep := &appsv1.Deployment{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: labels},
+		Spec:       appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: tmpl}}
+	var fs []advice.Finding
+	if a.ScaleHybridNodes {
+		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeAutoscalerHybrid, Field: "scaleHybridNodes",
+			Message: "the Cluster Autoscaler scales EC2 Auto Scaling groups only: it cannot add or remove on-premises hybrid nodes. Hybrid billing stops when a Node object is deleted, so save by draining and deleting idle hybrid nodes (and re-running nodeadm init to rejoin)",
+			Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-remove.html"})
+	}
+	return []runtime.Object{sa, cr, role, crb, rb, dep}, fs, nil
+}
