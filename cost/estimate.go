@@ -85,20 +85,24 @@ type Estimate struct {
 
 // Validate checks the input: groups with a valid server and a positive
 // count, hours within the month, a month of 1 to 744 hours, a valid table.
-func (in Input) Validate() field.ErrorList {
+// It returns nil or every error with its path.
+func (in Input) Validate() error { return ivalidation.ToError("cost", in.ValidateAt(nil)) }
+
+// ValidateAt is Validate with paths under fp.
+func (in Input) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	month := in.monthHours()
 	if month < 1 || month > MaxMonthHours {
-		errs = append(errs, field.Invalid(field.NewPath("monthHours"), in.MonthHours, "must be 1 to 744 (31 days)"))
+		errs = append(errs, field.Invalid(fp.Child("monthHours"), in.MonthHours, "must be 1 to 744 (31 days)"))
 	}
 	if len(in.Groups) == 0 {
-		errs = append(errs, field.Required(field.NewPath("groups"), "at least one group of nodes"))
+		errs = append(errs, field.Required(fp.Child("groups"), "at least one group of nodes"))
 	}
 	for i, g := range in.Groups {
 		if g.Server.valid() && g.Count >= 1 && g.HoursPerMonth >= 0 && g.HoursPerMonth <= month {
 			continue
 		}
-		gp := field.NewPath("groups").Index(i)
+		gp := fp.Child("groups").Index(i)
 		errs = append(errs, g.Server.ValidateAt(gp.Child("server"))...)
 		if g.Count < 1 {
 			errs = append(errs, field.Invalid(gp.Child("count"), g.Count, "must be at least 1"))
@@ -107,13 +111,13 @@ func (in Input) Validate() field.ErrorList {
 			errs = append(errs, field.Invalid(gp.Child("hoursPerMonth"), g.HoursPerMonth, fmt.Sprintf("must be 0 (all month) to %d", month)))
 		}
 	}
-	errs = append(errs, in.Pricing.ValidateAt(field.NewPath("pricing"))...)
+	errs = append(errs, in.Pricing.ValidateAt(fp.Child("pricing"))...)
 	if f := in.ClusterFee; f != nil {
 		if f.Clusters < 0 {
-			errs = append(errs, field.Invalid(field.NewPath("clusterFee", "clusters"), f.Clusters, "must not be negative"))
+			errs = append(errs, field.Invalid(fp.Child("clusterFee").Child("clusters"), f.Clusters, "must not be negative"))
 		}
 		if f.Rate < 0 {
-			errs = append(errs, field.Invalid(field.NewPath("clusterFee", "rate"), f.Rate.String(), "must not be negative"))
+			errs = append(errs, field.Invalid(fp.Child("clusterFee").Child("rate"), f.Rate.String(), "must not be negative"))
 		}
 	}
 	return errs
@@ -147,7 +151,7 @@ func checkedAdd(a, b int64) (int64, error) {
 // Compute returns the month's estimate, or every input error with its
 // path, or ErrOverflow: never a wrong number.
 func Compute(in Input) (Estimate, error) {
-	if err := ivalidation.ToError("cost", in.Validate()); err != nil {
+	if err := in.Validate(); err != nil {
 		return Estimate{}, err
 	}
 	month := in.monthHours()

@@ -79,7 +79,8 @@ func FlatPricing(name string, rate Money, checked, source string) PriceTable {
 
 // Validate checks the table: a name, at least one tier, positive rates,
 // bounds strictly increasing, and only the last tier unbounded.
-func (t PriceTable) Validate() field.ErrorList { return t.ValidateAt(nil) }
+// It returns nil or every error with its path.
+func (t PriceTable) Validate() error { return ivalidation.ToError("cost", t.ValidateAt(nil)) }
 
 // ValidateAt is Validate with paths under fp.
 func (t PriceTable) ValidateAt(fp *field.Path) field.ErrorList {
@@ -126,7 +127,7 @@ type TierUsage struct {
 // parts. An invalid table, negative hours or an overflowing amount is an
 // error.
 func (t PriceTable) Price(vcpuHours int64) ([]TierUsage, Money, error) {
-	if err := ivalidation.ToError("cost", t.Validate()); err != nil {
+	if err := t.Validate(); err != nil {
 		return nil, 0, err
 	}
 	if vcpuHours < 0 {

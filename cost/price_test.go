@@ -92,7 +92,7 @@ func TestPriceTableValidation(t *testing.T) {
 		{"zero rate", []cost.Tier{{UpTo: 100, Rate: 0}, {Rate: 1}}, "tiers[0].rate"},
 		{"negative bound", []cost.Tier{{UpTo: -5, Rate: 1}, {Rate: 1}}, "tiers[0].upTo"},
 	} {
-		errs := cost.PriceTable{Name: "t", Tiers: tc.tiers}.Validate()
+		errs := cost.PriceTable{Name: "t", Tiers: tc.tiers}.ValidateAt(nil)
 		if len(errs) != 1 || errs[0].Field != tc.path {
 			t.Errorf("%s: Validate = %v, want one error at %s", tc.name, errs, tc.path)
 		}

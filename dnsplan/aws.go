@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/hybridkit/hybridkit/internal/shellscript"
-	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // Endpoint directions (Route 53 Resolver API, ResolverEndpointDirection).
@@ -93,7 +92,7 @@ type AWSRequests struct {
 // each rule target's port ("Inbound and outbound rules must allow TCP and
 // UDP access", CreateResolverEndpoint SecurityGroupIds).
 func (p Plan) Requests() (AWSRequests, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return AWSRequests{}, err
 	}
 	var out AWSRequests

@@ -9,7 +9,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/hybridkit/hybridkit/advice"
-	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // EKSDefaultServerBlock is the root server block of the Corefile EKS
@@ -52,7 +51,7 @@ func corefileAddr(a netip.Addr, port uint16) string {
 // the site's DNS servers instead of through the VPC resolver. A query goes
 // to the block with the longest matching zone.
 func StubServerBlocks(p Plan) ([]ServerBlock, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var out []ServerBlock

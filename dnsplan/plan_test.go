@@ -52,7 +52,7 @@ func referencePlan() dnsplan.Plan {
 
 func TestReferencePlan(t *testing.T) {
 	p := referencePlan()
-	if errs := p.Validate(); errs != nil {
+	if errs := p.ValidateAt(nil); errs != nil {
 		t.Fatal(errs)
 	}
 	var codes []string
@@ -131,7 +131,7 @@ func TestValidateRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := referencePlan()
 			tt.mutate(&p)
-			errs := p.Validate()
+			errs := p.ValidateAt(nil)
 			if len(errs) != 1 || errs[0].Field != tt.path || errs[0].Type != tt.typ {
 				t.Fatalf("Validate = %v\nwant one %s at %s", errs, tt.typ, tt.path)
 			}
@@ -171,7 +171,7 @@ func TestLintFindings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := referencePlan()
 			tt.mutate(&p)
-			if errs := p.Validate(); errs != nil {
+			if errs := p.ValidateAt(nil); errs != nil {
 				t.Fatalf("Validate: %v", errs)
 			}
 			if !hasCode(p, tt.code) {

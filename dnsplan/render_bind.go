@@ -6,8 +6,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-
-	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // bindWriter writes named.conf text. All user text goes through quote,
@@ -45,7 +43,7 @@ func bindAddr(a netip.Addr, port uint16) string {
 // on the internet. Include the file from named.conf. The plan must
 // validate (after Default).
 func RenderBINDZones(p Plan) ([]byte, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var w bindWriter
@@ -75,7 +73,7 @@ func RenderBINDZones(p Plan) ([]byte, error) {
 // validate-except). Paste them inside the existing `options { };` — a
 // second options block is an error.
 func RenderBINDOptions(p Plan) ([]byte, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if !p.OnPrem.DNSSECValidation || len(p.OnPrem.ForwardToAWS) == 0 {

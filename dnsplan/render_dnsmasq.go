@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // dnsmasqToken refuses what ends a field of a dnsmasq server= option: it
@@ -24,7 +22,7 @@ func dnsmasqToken(s string) (string, error) {
 // dnsmasq asks only the listed servers for those domains. The plan must
 // validate.
 func RenderDnsmasq(p Plan) ([]byte, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-
-	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // ResolvedDropInPath is where the drop-in goes on an Ubuntu hybrid node.
@@ -27,7 +25,7 @@ func resolvedValue(s string) (string, error) {
 // (systemd/systemd#8851). Apply with `systemctl restart systemd-resolved`.
 // The plan must validate.
 func RenderResolved(p Plan) ([]byte, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var servers, domains []string

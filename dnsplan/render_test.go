@@ -201,7 +201,7 @@ func TestRenderingsWithoutDNSSECAndWithPorts(t *testing.T) {
 	p.OnPrem.Policy = dnsplan.ForwardFirst
 	p.OnPrem.ForwardToAWS = append(p.OnPrem.ForwardToAWS, dom("aws.company.internal"), dom("10.in-addr.arpa"))
 	p.Rules[0].Targets[1].Port = 5353
-	if errs := p.Validate(); errs != nil {
+	if errs := p.ValidateAt(nil); errs != nil {
 		t.Fatal(errs)
 	}
 	zones, err := dnsplan.RenderBINDZones(p)

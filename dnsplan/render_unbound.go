@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // unboundWriter writes unbound.conf text; quote writes a quoted value and
@@ -40,7 +38,7 @@ func (w *unboundWriter) kv(indent bool, key, value string) {
 // `domain-insecure:` for each of them. The file can be included from
 // unbound.conf (include: or unbound.conf.d). The plan must validate.
 func RenderUnbound(p Plan) ([]byte, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var w unboundWriter

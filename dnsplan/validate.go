@@ -25,9 +25,10 @@ const (
 	MaxRuleTargets = 6
 )
 
-// Validate returns every problem with its JSON path, or nil. Call Default
-// first: Validate does not fill anything in.
-func (p Plan) Validate() field.ErrorList { return p.ValidateAt(nil) }
+// Validate returns nil, or every problem with its JSON path as an
+// aggregate of *field.Error. Call Default first: Validate does not fill
+// anything in.
+func (p Plan) Validate() error { return ivalidation.ToError("dnsplan", p.ValidateAt(nil)) }
 
 // ValidateAt is Validate with paths under fp.
 func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {

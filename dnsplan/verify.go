@@ -2,8 +2,6 @@ package dnsplan
 
 import (
 	"encoding/json"
-
-	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // DNSUtilsImage is the image the Kubernetes DNS debugging guide runs dig
@@ -34,7 +32,7 @@ type Check struct {
 //
 // The plan must validate.
 func VerifyCommands(p Plan) ([]Check, error) {
-	if err := ivalidation.ToError("dnsplan", p.Validate()); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var out []Check

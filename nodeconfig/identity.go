@@ -122,8 +122,9 @@ func (id *Identity) Default() {
 	}
 }
 
-// Validate returns every problem with its JSON path, or nil.
-func (id Identity) Validate() field.ErrorList { return id.ValidateAt(nil) }
+// Validate returns nil, or every problem with its JSON path as an
+// aggregate of *field.Error (see ValidateAt).
+func (id Identity) Validate() error { return ivalidation.ToError("nodeconfig", id.ValidateAt(nil)) }
 
 // ValidateAt is Validate with paths under fp.
 func (id Identity) ValidateAt(fp *field.Path) field.ErrorList {
@@ -274,7 +275,7 @@ type HybridNodesRole struct {
 // for hybrid nodes").
 func (id Identity) Role() (HybridNodesRole, error) {
 	id.Default()
-	if err := ivalidation.ToError("nodeconfig", id.Validate()); err != nil {
+	if err := id.Validate(); err != nil {
 		return HybridNodesRole{}, err
 	}
 	part := Partition(id.Region)
@@ -378,7 +379,7 @@ type ActivationInput struct {
 // SSM.
 func (id Identity) ActivationInput() (ActivationInput, error) {
 	id.Default()
-	if err := ivalidation.ToError("nodeconfig", id.Validate()); err != nil {
+	if err := id.Validate(); err != nil {
 		return ActivationInput{}, err
 	}
 	if id.Provider != ProviderSSM {

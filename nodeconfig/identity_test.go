@@ -248,7 +248,7 @@ func TestIdentityValidate(t *testing.T) {
 	for _, base := range []func() nodeconfig.Identity{ssmIdentity, iraIdentity} {
 		id := base()
 		id.Default()
-		if errs := id.Validate(); errs != nil {
+		if errs := id.ValidateAt(nil); errs != nil {
 			t.Fatalf("reference identity: %v", errs)
 		}
 	}
@@ -338,7 +338,7 @@ func TestTrustAnchor(t *testing.T) {
 		{"too long", nodeconfig.TrustAnchor{Name: "a", Region: "ap-northeast-2", CertificateBundle: strings.Repeat(ca, 20)}, "certificateBundle", field.ErrorTypeTooLong},
 		{"name", nodeconfig.TrustAnchor{Name: "a;b", Region: "ap-northeast-2", CertificateBundle: ca}, "name", field.ErrorTypeInvalid},
 	} {
-		errs := tc.ta.Validate()
+		errs := tc.ta.ValidateAt(nil)
 		if len(errs) != 1 || errs[0].Field != tc.path || errs[0].Type != tc.typ {
 			t.Errorf("%s: Validate = %v, want one %s at %s", tc.name, errs, tc.typ, tc.path)
 		}

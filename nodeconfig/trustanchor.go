@@ -34,26 +34,29 @@ type TrustAnchor struct {
 // acmPCAARNRE matches arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<uuid>.
 var acmPCAARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:acm-pca:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:certificate-authority/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-// Validate returns every problem with its JSON path, or nil: the name
+// Validate returns nil or every problem with its JSON path: the name
 // (1 to 255 letters, digits, spaces, _ and -), the Region, and exactly one
 // source — a bundle must hold only CA certificates that parse.
-func (t TrustAnchor) Validate() field.ErrorList {
+func (t TrustAnchor) Validate() error { return ivalidation.ToError("nodeconfig", t.ValidateAt(nil)) }
+
+// ValidateAt is Validate with paths under fp.
+func (t TrustAnchor) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if !validProfileName(t.Name) {
-		errs = append(errs, field.Invalid(field.NewPath("name"), t.Name, "must be 1 to 255 letters, digits, spaces and _-"))
+		errs = append(errs, field.Invalid(fp.Child("name"), t.Name, "must be 1 to 255 letters, digits, spaces and _-"))
 	}
-	errs = append(errs, ivalidation.Region(field.NewPath("region"), t.Region)...)
+	errs = append(errs, ivalidation.Region(fp.Child("region"), t.Region)...)
 	switch {
 	case t.CertificateBundle == "" && t.ACMPCAARN == "":
-		errs = append(errs, field.Required(field.NewPath("certificateBundle"), "the PEM of the CA that issues the nodes' certificates, or acmPcaArn"))
+		errs = append(errs, field.Required(fp.Child("certificateBundle"), "the PEM of the CA that issues the nodes' certificates, or acmPcaArn"))
 	case t.CertificateBundle != "" && t.ACMPCAARN != "":
-		errs = append(errs, field.Forbidden(field.NewPath("acmPcaArn"), "give either certificateBundle or acmPcaArn"))
+		errs = append(errs, field.Forbidden(fp.Child("acmPcaArn"), "give either certificateBundle or acmPcaArn"))
 	case t.ACMPCAARN != "":
 		if !acmPCAARNRE.MatchString(t.ACMPCAARN) {
-			errs = append(errs, field.Invalid(field.NewPath("acmPcaArn"), t.ACMPCAARN, "must be an AWS Private CA ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)"))
+			errs = append(errs, field.Invalid(fp.Child("acmPcaArn"), t.ACMPCAARN, "must be an AWS Private CA ARN (arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)"))
 		}
 	default:
-		errs = append(errs, checkCABundle(field.NewPath("certificateBundle"), t.CertificateBundle)...)
+		errs = append(errs, checkCABundle(fp.Child("certificateBundle"), t.CertificateBundle)...)
 	}
 	return errs
 }
@@ -98,7 +101,7 @@ func checkCABundle(p *field.Path, bundle string) field.ErrorList {
 // Identity (RolesAnywhere.TrustAnchorARN) and the NodeConfigs need. An
 // invalid anchor returns the validation error and no script.
 func TrustAnchorScript(t TrustAnchor) ([]byte, error) {
-	if err := ivalidation.ToError("nodeconfig", t.Validate()); err != nil {
+	if err := t.Validate(); err != nil {
 		return nil, err
 	}
 	type sourceData struct {

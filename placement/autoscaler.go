@@ -48,25 +48,28 @@ func (a Autoscaler) tag() string {
 }
 
 // Validate checks the names and that the image's minor version is the
-// cluster's.
-func (a Autoscaler) Validate() field.ErrorList {
+// cluster's; nil or every error with its path.
+func (a Autoscaler) Validate() error { return ivalidation.ToError("placement", a.ValidateAt(nil)) }
+
+// ValidateAt is Validate with paths under fp.
+func (a Autoscaler) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, ivalidation.ClusterName(field.NewPath("clusterName"), a.ClusterName)...)
-	errs = append(errs, ivalidation.Region(field.NewPath("region"), a.Region)...)
+	errs = append(errs, ivalidation.ClusterName(fp.Child("clusterName"), a.ClusterName)...)
+	errs = append(errs, ivalidation.Region(fp.Child("region"), a.Region)...)
 	major, minor, ok := strings.Cut(a.KubernetesVersion, ".")
 	if !ok || major != "1" || func() bool { n, err := strconv.Atoi(minor); return err != nil || n < 20 || n > 99 }() {
-		errs = append(errs, field.Invalid(field.NewPath("kubernetesVersion"), a.KubernetesVersion, "must be the cluster's Kubernetes minor version, such as 1.33"))
+		errs = append(errs, field.Invalid(fp.Child("kubernetesVersion"), a.KubernetesVersion, "must be the cluster's Kubernetes minor version, such as 1.33"))
 		return errs
 	}
 	v, ok := imageref.ParseVersion(a.tag())
 	switch {
 	case !ok:
-		errs = append(errs, field.Invalid(field.NewPath("imageTag"), a.ImageTag, "must be a version tag such as v1.33.0"))
+		errs = append(errs, field.Invalid(fp.Child("imageTag"), a.ImageTag, "must be a version tag such as v1.33.0"))
 	case len(v) < 2 || strconv.Itoa(v[0]) != major || strconv.Itoa(v[1]) != minor:
-		errs = append(errs, field.Invalid(field.NewPath("imageTag"), a.tag(), "must have the cluster's minor version "+a.KubernetesVersion+": the Cluster Autoscaler supports only the Kubernetes minor it was released with"))
+		errs = append(errs, field.Invalid(fp.Child("imageTag"), a.tag(), "must have the cluster's minor version "+a.KubernetesVersion+": the Cluster Autoscaler supports only the Kubernetes minor it was released with"))
 	}
 	if a.RoleARN != "" && !strings.HasPrefix(a.RoleARN, "arn:") {
-		errs = append(errs, field.Invalid(field.NewPath("roleArn"), a.RoleARN, "must be an IAM role ARN"))
+		errs = append(errs, field.Invalid(fp.Child("roleArn"), a.RoleARN, "must be an IAM role ARN"))
 	}
 	return errs
 }
@@ -83,7 +86,7 @@ const CodeAutoscalerHybrid = "placement/autoscaler-hybrid-nodes"
 // keeps it off hybrid nodes. An invalid input returns the validation
 // error; ScaleHybridNodes returns a finding.
 func (a Autoscaler) Objects() ([]runtime.Object, []advice.Finding, error) {
-	if err := ivalidation.ToError("placement", a.Validate()); err != nil {
+	if err := a.Validate(); err != nil {
 		return nil, nil, err
 	}
 	const name, ns = "cluster-autoscaler", "kube-system"

@@ -263,7 +263,7 @@ func TestAutoscalerValidation(t *testing.T) {
 	} {
 		a := base
 		tc.mutate(&a)
-		errs := a.Validate()
+		errs := a.ValidateAt(nil)
 		if len(errs) != 1 || errs[0].Field != tc.path {
 			t.Errorf("%s: %v, want one error at %s", tc.name, errs, tc.path)
 		}

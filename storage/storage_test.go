@@ -50,7 +50,7 @@ func TestGuideVolumeGolden(t *testing.T) {
 	}
 	for _, tc := range variants {
 		t.Run(tc.golden, func(t *testing.T) {
-			if errs := tc.v.Validate(); errs != nil {
+			if errs := tc.v.ValidateAt(nil); errs != nil {
 				t.Fatal(errs)
 			}
 			pv, pvc, err := tc.v.Objects()
@@ -101,7 +101,7 @@ func TestVolumeValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			v := guideVolume()
 			tc.mutate(&v)
-			errs := v.Validate()
+			errs := v.ValidateAt(nil)
 			if len(errs) != 1 || errs[0].Field != tc.path {
 				t.Fatalf("Validate = %v, want one error at %s", errs, tc.path)
 			}

@@ -123,50 +123,54 @@ func validServer(s string) bool {
 	return len(k8svalidation.IsDNS1123Subdomain(s)) == 0
 }
 
-// Validate returns every problem with its JSON path, or nil.
-func (v Volume) Validate() field.ErrorList {
+// Validate returns nil, or every problem with its JSON path as an
+// aggregate of *field.Error.
+func (v Volume) Validate() error { return ivalidation.ToError("storage", v.ValidateAt(nil)) }
+
+// ValidateAt is Validate with paths under fp.
+func (v Volume) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, n := range []struct{ name, value string }{{"name", v.Name}, {"claimName", v.ClaimName}} {
 		for _, msg := range k8svalidation.IsDNS1123Subdomain(n.value) {
-			errs = append(errs, field.Invalid(field.NewPath(n.name), n.value, msg))
+			errs = append(errs, field.Invalid(fp.Child(n.name), n.value, msg))
 		}
 	}
 	for _, msg := range k8svalidation.IsDNS1123Label(v.Namespace) {
-		errs = append(errs, field.Invalid(field.NewPath("namespace"), v.Namespace, msg))
+		errs = append(errs, field.Invalid(fp.Child("namespace"), v.Namespace, msg))
 	}
 	if q, err := resource.ParseQuantity(v.Capacity); err != nil {
-		errs = append(errs, field.Invalid(field.NewPath("capacity"), v.Capacity, "must be a quantity such as 10Ti"))
+		errs = append(errs, field.Invalid(fp.Child("capacity"), v.Capacity, "must be a quantity such as 10Ti"))
 	} else if q.Sign() <= 0 {
-		errs = append(errs, field.Invalid(field.NewPath("capacity"), v.Capacity, "must be positive"))
+		errs = append(errs, field.Invalid(fp.Child("capacity"), v.Capacity, "must be positive"))
 	}
 	known := []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod}
 	for i, m := range v.AccessModes {
 		if !slices.Contains(known, m) {
-			errs = append(errs, field.NotSupported(field.NewPath("accessModes").Index(i), m, known))
+			errs = append(errs, field.NotSupported(fp.Child("accessModes").Index(i), m, known))
 		}
 	}
 	switch v.ReclaimPolicy {
 	case corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete:
 	default:
-		errs = append(errs, field.NotSupported(field.NewPath("reclaimPolicy"), v.ReclaimPolicy, []corev1.PersistentVolumeReclaimPolicy{corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete}))
+		errs = append(errs, field.NotSupported(fp.Child("reclaimPolicy"), v.ReclaimPolicy, []corev1.PersistentVolumeReclaimPolicy{corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete}))
 	}
 	if v.StorageClassName != "" {
 		for _, msg := range k8svalidation.IsDNS1123Subdomain(v.StorageClassName) {
-			errs = append(errs, field.Invalid(field.NewPath("storageClassName"), v.StorageClassName, msg))
+			errs = append(errs, field.Invalid(fp.Child("storageClassName"), v.StorageClassName, msg))
 		}
 	}
 	switch v.Placement {
 	case Anywhere, HybridOnly, CloudOnly:
 	default:
-		errs = append(errs, field.NotSupported(field.NewPath("placement"), v.Placement, []Placement{Anywhere, HybridOnly, CloudOnly}))
+		errs = append(errs, field.NotSupported(fp.Child("placement"), v.Placement, []Placement{Anywhere, HybridOnly, CloudOnly}))
 	}
 	switch v.Workload {
 	case ReadOnly, ReadWrite:
 	default:
-		errs = append(errs, field.NotSupported(field.NewPath("workload"), v.Workload, []Workload{ReadOnly, ReadWrite}))
+		errs = append(errs, field.NotSupported(fp.Child("workload"), v.Workload, []Workload{ReadOnly, ReadWrite}))
 	}
 	if _, err := ParseMountOptions(v.MountOptions); err != nil {
-		errs = append(errs, field.Invalid(field.NewPath("mountOptions"), strings.Join(v.MountOptions, ","), strings.TrimPrefix(err.Error(), "storage: ")))
+		errs = append(errs, field.Invalid(fp.Child("mountOptions"), strings.Join(v.MountOptions, ","), strings.TrimPrefix(err.Error(), "storage: ")))
 	}
 	n := 0
 	for _, s := range []struct {
@@ -177,7 +181,7 @@ func (v Volume) Validate() field.ErrorList {
 			continue
 		}
 		n++
-		sp := field.NewPath(s.name)
+		sp := fp.Child(s.name)
 		if !validServer(s.nfs.Server) {
 			errs = append(errs, field.Invalid(sp.Child("server"), s.nfs.Server, "must be an IP address or a DNS name"))
 		}
@@ -192,7 +196,7 @@ func (v Volume) Validate() field.ErrorList {
 	}
 	if c := v.CSI; c != nil {
 		n++
-		cp := field.NewPath("csi")
+		cp := fp.Child("csi")
 		if c.Driver == "" || len(c.Driver) > 63 || len(k8svalidation.IsDNS1123Subdomain(strings.ToLower(c.Driver))) > 0 {
 			errs = append(errs, field.Invalid(cp.Child("driver"), c.Driver, "must be a CSI driver name such as fsx.csi.aws.com (a DNS name, at most 63 characters)"))
 		}
@@ -205,7 +209,7 @@ func (v Volume) Validate() field.ErrorList {
 		}
 	}
 	if n != 1 {
-		errs = append(errs, field.Invalid(field.NewPath("nfs"), n, "exactly one of nfs, nfsCsi and csi"))
+		errs = append(errs, field.Invalid(fp.Child("nfs"), n, "exactly one of nfs, nfsCsi and csi"))
 	}
 	return errs
 }
@@ -256,7 +260,7 @@ func (v Volume) nodeAffinity() *corev1.VolumeNodeAffinity {
 // claimRef with storageClassName "" on both; the PV's node affinity
 // follows Placement. An invalid volume returns the validation error.
 func (v Volume) Objects() (*corev1.PersistentVolume, *corev1.PersistentVolumeClaim, error) {
-	if err := ivalidation.ToError("storage", v.Validate()); err != nil {
+	if err := v.Validate(); err != nil {
 		return nil, nil, err
 	}
 	qty := resource.MustParse(v.Capacity)
