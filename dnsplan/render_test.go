@@ -12,44 +12,6 @@ import (
 	"github.com/hybridkit/hybridkit/internal/testkit"
 )
 
-// checkBIND runs named-checkconf on a named.conf that carries the options
-// statements inside its options block and includes the zones file.
-func checkBIND(t *testing.T, options, zones []byte) {
-	t.Helper()
-	tool := testkit.Tool(t, "named-checkconf", "bind9-utils")
-	dir := t.TempDir()
-	zonesPath := testkit.WriteFileIn(t, dir, "hybrid-zones.conf", zones)
-	conf := "options {\n\tdirectory \"" + dir + "\";\n\tdnssec-validation auto;\n" + string(options) + "};\ninclude \"" + zonesPath + "\";\n"
-	res := testkit.Run(t, dir, tool, testkit.WriteFileIn(t, dir, "named.conf", []byte(conf)))
-	if res.Err != nil || len(res.Stdout)+len(res.Stderr) > 0 {
-		t.Errorf("named-checkconf: %v\n%s%s\n%s", res.Err, res.Stdout, res.Stderr, conf)
-	}
-}
-
-// checkUnbound runs unbound-checkconf on a config that includes the
-// rendered file.
-func checkUnbound(t *testing.T, conf []byte) {
-	t.Helper()
-	tool := testkit.Tool(t, "unbound-checkconf", "unbound")
-	dir := t.TempDir()
-	inc := testkit.WriteFileIn(t, dir, "hybrid.conf", conf)
-	main := "server:\n    directory: \"" + dir + "\"\n    chroot: \"\"\n    username: \"\"\n    pidfile: \"\"\ninclude: \"" + inc + "\"\n"
-	res := testkit.Run(t, dir, tool, testkit.WriteFileIn(t, dir, "unbound.conf", []byte(main)))
-	if res.Err != nil || !strings.Contains(string(res.Stdout), "no errors") {
-		t.Errorf("unbound-checkconf: %v\n%s%s", res.Err, res.Stdout, res.Stderr)
-	}
-}
-
-// checkDnsmasq runs dnsmasq --test on the rendered lines.
-func checkDnsmasq(t *testing.T, conf []byte) {
-	t.Helper()
-	tool := testkit.Tool(t, "dnsmasq", "dnsmasq-base")
-	res := testkit.Run(t, "", tool, "--test", "--conf-file="+testkit.WriteFile(t, "dnsmasq.conf", conf))
-	if res.Err != nil || !strings.Contains(string(res.Stderr)+string(res.Stdout), "syntax check OK") {
-		t.Errorf("dnsmasq --test: %v\n%s%s", res.Err, res.Stdout, res.Stderr)
-	}
-}
-
 func TestGoldenRenderings(t *testing.T) {
 	p := referencePlan()
 	zones, err := dnsplan.RenderBINDZones(p)
@@ -62,21 +24,21 @@ func TestGoldenRenderings(t *testing.T) {
 	}
 	testkit.Golden(t, "named-zones.golden.conf", zones)
 	testkit.Golden(t, "named-options.golden.conf", options)
-	checkBIND(t, options, zones)
+	testkit.CheckBIND(t, options, zones)
 
 	unbound, err := dnsplan.RenderUnbound(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	testkit.Golden(t, "unbound.golden.conf", unbound)
-	checkUnbound(t, unbound)
+	testkit.CheckUnbound(t, unbound)
 
 	dm, err := dnsplan.RenderDnsmasq(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	testkit.Golden(t, "dnsmasq.golden.conf", dm)
-	checkDnsmasq(t, dm)
+	testkit.CheckDnsmasq(t, dm)
 
 	resolved, err := dnsplan.RenderResolved(p)
 	if err != nil {
@@ -215,17 +177,17 @@ func TestRenderingsWithoutDNSSECAndWithPorts(t *testing.T) {
 	if !strings.Contains(string(zones), "forward first;") {
 		t.Errorf("policy first not rendered:\n%s", zones)
 	}
-	checkBIND(t, nil, zones)
+	testkit.CheckBIND(t, nil, zones)
 	unbound, err := dnsplan.RenderUnbound(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkUnbound(t, unbound)
+	testkit.CheckUnbound(t, unbound)
 	dm, err := dnsplan.RenderDnsmasq(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkDnsmasq(t, dm)
+	testkit.CheckDnsmasq(t, dm)
 	cf, err := dnsplan.RenderCorefile(p)
 	if err != nil {
 		t.Fatal(err)
@@ -264,5 +226,5 @@ func TestBIND1000ZonesAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkBIND(t, options, zones)
+	testkit.CheckBIND(t, options, zones)
 }

@@ -75,15 +75,7 @@ func TestProfilesGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	testkit.Golden(t, "cluster-sg.golden.sh", script)
-	bashCheck(t, script)
-}
-
-func bashCheck(t *testing.T, script []byte) {
-	t.Helper()
-	bash := testkit.Tool(t, "bash", "bash")
-	if res := testkit.Run(t, "", bash, "-n", testkit.WriteFile(t, "s.sh", script)); res.Err != nil {
-		t.Errorf("bash -n: %v\n%s", res.Err, res.Stderr)
-	}
+	testkit.CheckBash(t, script)
 }
 
 // TestReferenceFlows pins the facts the guide got wrong.

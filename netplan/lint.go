@@ -49,7 +49,7 @@ func (p Plan) Lint() []advice.Finding {
 			continue
 		}
 		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCNIDefaultPool, Field: at(i),
-			Message: fmt.Sprintf("%s's default pod pool %s overlaps %s network %q (%s): configure the CNI's pool as the remote pod network explicitly (the bundle's CNI values do), or pods will take addresses that are already in use", p.CNI, pool, n.Role, n.Name, n.Prefix),
+			Message: fmt.Sprintf("%s's default pod pool %s overlaps %s network %q (%s): configure the CNI's pool as the remote pod network explicitly (blueprint.Render's cilium-values.yaml does), or pods will take addresses that are already in use", p.CNI, pool, n.Role, n.Name, n.Prefix),
 			Ref:     "Cilium Helm values ipam.operator.clusterPoolIPv4PodCIDRList; Calico IPPool defaults (facts-dns-cidr.md §4.6)"})
 	}
 	pods := p.ByRole(RoleRemotePod)

@@ -100,3 +100,27 @@ func (t Table) Bytes() []byte {
 	}
 	return b.Bytes()
 }
+
+// MermaidLabel returns s as a quoted Mermaid node or edge label: quotes,
+// '#', angle brackets and line breaks are written as Mermaid entity codes
+// or spaces, so a label cannot close the node or start a new statement.
+func MermaidLabel(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range strings.Join(strings.Fields(s), " ") {
+		switch r {
+		case '"':
+			b.WriteString("#quot;")
+		case '#':
+			b.WriteString("#35;")
+		case '<':
+			b.WriteString("#lt;")
+		case '>':
+			b.WriteString("#gt;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

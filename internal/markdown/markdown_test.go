@@ -34,3 +34,9 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+func TestMermaidLabel(t *testing.T) {
+	if got := markdown.MermaidLabel("VPC \"main\" #1\n<10.0.0.0/16>"); got != `"VPC #quot;main#quot; #35;1 #lt;10.0.0.0/16#gt;"` {
+		t.Errorf("MermaidLabel = %s", got)
+	}
+}

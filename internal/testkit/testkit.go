@@ -36,6 +36,9 @@ import (
 //	go test ./nodeconfig -update
 var update = flag.Bool("update", false, "rewrite golden files under testdata/ with the current output")
 
+// Updating reports whether the test run rewrites golden files (-update).
+func Updating() bool { return *update }
+
 // Golden compares got with testdata/name and fails the test on a difference.
 // With -update it writes got to the file instead.
 func Golden(t testing.TB, name string, got []byte) {

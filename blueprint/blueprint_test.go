@@ -1,0 +1,347 @@
+package blueprint_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hybridkit/hybridkit/blueprint"
+	"github.com/hybridkit/hybridkit/containerdconf"
+	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/internal/testkit"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/nodeconfig"
+	"sigs.k8s.io/yaml"
+)
+
+func render(t testing.TB, b blueprint.Blueprint) blueprint.Bundle {
+	t.Helper()
+	bundle, _, err := blueprint.Render(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bundle
+}
+
+// TestReferenceBundleGolden compares every file of the reference bundle,
+// and bundle.json, with testdata/reference (go test -update rewrites it).
+func TestReferenceBundleGolden(t *testing.T) {
+	b := render(t, blueprint.Reference())
+	dir := filepath.Join("testdata", "reference")
+	if testkit.Updating() {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{"bundle.json": true}
+	for _, f := range b.Files {
+		testkit.Golden(t, filepath.Join("reference", filepath.FromSlash(f.Path)), f.Content)
+		want[f.Path] = true
+	}
+	idx, err := b.IndexJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Golden(t, filepath.Join("reference", "bundle.json"), idx)
+	// No stale golden file may outlive the file it was for.
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if !want[filepath.ToSlash(rel)] {
+			t.Errorf("testdata/reference/%s is not in the bundle (run with -update)", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	a, b := render(t, blueprint.Reference()), render(t, blueprint.Reference())
+	if len(a.Files) != len(b.Files) {
+		t.Fatal("different file counts")
+	}
+	for i := range a.Files {
+		if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Content, b.Files[i].Content) {
+			t.Errorf("%s differs between two renders", a.Files[i].Path)
+		}
+	}
+}
+
+// TestBundleThroughRealConsumers runs every file of the reference bundle
+// through the program that will read it, chosen by its kind.
+func TestBundleThroughRealConsumers(t *testing.T) {
+	b := render(t, blueprint.Reference())
+	bindOptions := []byte(nil)
+	if f, ok := b.File("dns/named-options.conf"); ok {
+		bindOptions = f.Content
+	}
+	kinds := map[blueprint.Kind]int{}
+	for _, f := range b.Files {
+		kinds[f.Kind]++
+		t.Run(f.Path, func(t *testing.T) {
+			switch f.Kind {
+			case blueprint.KindNodeConfig:
+				c, err := nodeconfig.Parse(f.Content)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.Validate(); err != nil {
+					t.Fatal(err)
+				}
+				if !f.Secret || !strings.Contains(string(f.Content), "activationCode:") {
+					t.Error("an SSM NodeConfig must be marked secret and carry the activation code")
+				}
+			case blueprint.KindContainerdTOML:
+				cfg, err := containerdconf.Parse(f.Content)
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch {
+				case strings.HasSuffix(f.Path, "nodeadm-dropin.toml"):
+					root := func(dir string) []byte {
+						c := containerdconf.NodeadmRoot("602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8")
+						c.Imports = []string{dir + "/*.toml"}
+						out, err := containerdconf.Render(c)
+						if err != nil {
+							t.Fatal(err)
+						}
+						return out
+					}
+					dump := testkit.ContainerdDump(t, root, map[string][]byte{"00-nodeadm.toml": f.Content})
+					if !bytes.Contains(dump, []byte("nvidia-container-runtime")) || !bytes.Contains(dump, []byte("SystemdCgroup = true")) {
+						t.Errorf("containerd does not run with the NVIDIA runtime and SystemdCgroup:\n%s", dump)
+					}
+				case cfg.Version == 2:
+					dump := testkit.ContainerdDump(t, func(string) []byte { return f.Content }, nil)
+					if !bytes.Contains(dump, []byte("nvidia-container-runtime")) {
+						t.Errorf("containerd config dump lost the NVIDIA runtime:\n%s", dump)
+					}
+				}
+			case blueprint.KindK8sManifest:
+				if objs := testkit.DecodeManifests(t, f.Content); len(objs) == 0 {
+					t.Error("no objects")
+				}
+			case blueprint.KindHelmValues:
+				var v map[string]any
+				if err := yaml.UnmarshalStrict(f.Content, &v); err != nil || v["ipam"] == nil {
+					t.Errorf("values: %v %v", err, v)
+				}
+			case blueprint.KindBINDConf:
+				if strings.HasSuffix(f.Path, "named-options.conf") {
+					return // checked inside the options block with the zones
+				}
+				testkit.CheckBIND(t, bindOptions, f.Content)
+			case blueprint.KindUnboundConf:
+				testkit.CheckUnbound(t, f.Content)
+			case blueprint.KindDnsmasqConf:
+				testkit.CheckDnsmasq(t, f.Content)
+			case blueprint.KindCorefile:
+				cf, err := dnsplan.ParseCorefile(f.Content)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fs := cf.Check(); len(fs) > 0 {
+					t.Errorf("Corefile: %v", fs)
+				}
+			case blueprint.KindResolvedConf:
+				checkUnitFile(t, f.Content, "Resolve", "DNS", "Domains")
+			case blueprint.KindNFTables:
+				testkit.CheckNFT(t, f.Content)
+			case blueprint.KindIPTables:
+				testkit.CheckIPTables(t, f.Content)
+			case blueprint.KindShell:
+				testkit.CheckBash(t, f.Content)
+			case blueprint.KindJSON:
+				if !json.Valid(f.Content) {
+					t.Error("invalid JSON")
+				}
+			case blueprint.KindMarkdown:
+				if bytes.Count(f.Content, []byte("```"))%2 != 0 {
+					t.Error("unbalanced code fences")
+				}
+			default:
+				t.Errorf("no consumer for kind %q", f.Kind)
+			}
+		})
+	}
+	for _, k := range []blueprint.Kind{blueprint.KindNodeConfig, blueprint.KindContainerdTOML, blueprint.KindK8sManifest, blueprint.KindBINDConf, blueprint.KindUnboundConf,
+		blueprint.KindCorefile, blueprint.KindDnsmasqConf, blueprint.KindResolvedConf, blueprint.KindNFTables, blueprint.KindIPTables, blueprint.KindShell, blueprint.KindMarkdown, blueprint.KindJSON} {
+		if kinds[k] == 0 {
+			t.Errorf("the reference bundle has no %s file", k)
+		}
+	}
+}
+
+// checkUnitFile checks a systemd configuration file's shape: one section
+// header, then Key=Value lines with the expected keys.
+func checkUnitFile(t *testing.T, data []byte, section string, keys ...string) {
+	t.Helper()
+	var got []string
+	inSection := false
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case line == "["+section+"]":
+			inSection = true
+		case inSection && strings.Contains(line, "="):
+			k, _, _ := strings.Cut(line, "=")
+			got = append(got, k)
+		default:
+			t.Errorf("unexpected line %q", line)
+		}
+	}
+	if !slices.Equal(got, keys) {
+		t.Errorf("keys = %v, want %v", got, keys)
+	}
+}
+
+func TestSecretsOnlyInNodeConfigs(t *testing.T) {
+	ref := blueprint.Reference()
+	code := ref.Credentials.SSM.ActivationCode.Reveal()
+	b, findings, err := blueprint.Render(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range b.Files {
+		if has := bytes.Contains(f.Content, []byte(code)); has != (f.Kind == blueprint.KindNodeConfig) {
+			t.Errorf("%s: holds the activation code = %v", f.Path, has)
+		}
+		if strings.Contains(f.String(), code) || strings.Contains(f.GoString(), code) {
+			t.Errorf("%s: String leaks the code", f.Path)
+		}
+	}
+	for _, f := range findings {
+		if strings.Contains(f.String(), code) {
+			t.Errorf("finding leaks the code: %s", f)
+		}
+	}
+}
+
+func TestParseMarshalRoundTrip(t *testing.T) {
+	y, err := blueprint.Marshal(blueprint.Reference())
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Golden(t, "reference.yaml", y)
+	back, err := blueprint.Parse(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, blueprint.Reference()) {
+		t.Errorf("Parse(Marshal(Reference())) differs:\n%+v\n%+v", back, blueprint.Reference())
+	}
+}
+
+func TestInvalidBlueprints(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(*blueprint.Blueprint)
+		paths  []string
+	}{
+		{"pod network overlaps the VPC", func(b *blueprint.Blueprint) { b.Site.RemotePodNetwork = mustPrefix("10.0.128.0/17") }, []string{"site.remotePodNetwork"}},
+		{"endpoint IP outside its subnet", func(b *blueprint.Blueprint) { b.DNS.Inbound.IPs[1].IP = mustAddr("10.0.9.100") }, []string{"dns.inbound.ips[1].ip"}},
+		{"endpoint subnet unknown", func(b *blueprint.Blueprint) { b.DNS.Outbound.IPs[0].Subnet = "public-a" }, []string{"dns.outbound.ips[0].subnet"}},
+		{"node addresses run out of the remote node network", func(b *blueprint.Blueprint) { b.NodePools[0].FirstAddress = mustAddr("192.168.10.250") }, []string{"nodePools[0].firstAddress"}},
+		{"pod network too small", func(b *blueprint.Blueprint) { b.Site.RemotePodNetwork = mustPrefix("10.244.0.0/21") }, []string{"site.remotePodNetwork"}},
+		{"NFS server outside every network", func(b *blueprint.Blueprint) { b.Storage[0].Server = mustAddr("172.31.5.5") }, []string{"storage[0].server"}},
+		{"VPN MTU leaves no room", func(b *blueprint.Blueprint) { b.Site.NodeMTU = 1200 }, []string{"site.nodeMtu"}},
+		{"unknown GPU", func(b *blueprint.Blueprint) { b.NodePools[0].GPU.Model = "a100" }, []string{"nodePools[0].gpu.model"}},
+		{"old driver", func(b *blueprint.Blueprint) {
+			b.NodePools[0].GPU.Model, b.NodePools[0].DriverVersion = "h200", "535.183.01"
+		}, []string{"nodePools[0].driverVersion"}},
+		{"half an activation", func(b *blueprint.Blueprint) { b.Credentials.SSM.ActivationCode = "" }, []string{"credentials.ssm.activationCode"}},
+		{"same ASNs", func(b *blueprint.Blueprint) { b.Connectivity.DirectConnect.ASN = 64512 }, []string{"connectivity.directConnect.asn"}},
+		{"subnet in another region", func(b *blueprint.Blueprint) { b.VPC.Subnets[1].AZ = "us-east-1a" }, []string{"vpc.subnets[1].az"}},
+		{"several at once", func(b *blueprint.Blueprint) {
+			b.Cluster.Name = "bad name"
+			b.VPC.ID = "vpc-x"
+			b.NodePools[0].Count = 0
+		}, []string{"cluster.name", "nodePools[0].count", "vpc.id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := blueprint.Reference()
+			tc.mutate(&b)
+			bundle, findings, err := blueprint.Render(b)
+			if err == nil || len(bundle.Files) != 0 || findings != nil {
+				t.Fatalf("Render accepted it: %v", err)
+			}
+			var got []string
+			for _, e := range ivalidation.FieldErrors(err) {
+				if !slices.Contains(got, e.Field) {
+					got = append(got, e.Field)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.paths) {
+				t.Errorf("error paths = %v, want %v\n%v", got, tc.paths, err)
+			}
+		})
+	}
+}
+
+func TestParseRefusesWithPaths(t *testing.T) {
+	y, err := blueprint.Marshal(blueprint.Reference())
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(y), "  - company.local\n", "  - 'x\"; }; zone \"evil'\n", 1)
+	doc = strings.Replace(doc, "cluster:\n", "cluster:\n  nodeName: x\n", 1)
+	doc = strings.Replace(doc, "cidr: 10.0.0.0/16", "cidr: 10.0.0.0/33", 1)
+	_, err = blueprint.Parse([]byte(doc))
+	var got []string
+	for _, e := range ivalidation.FieldErrors(err) {
+		got = append(got, e.Field)
+	}
+	if !slices.Equal(got, []string{"cluster.nodeName"}) {
+		t.Errorf("unknown key first: %v (%v)", got, err)
+	}
+	doc = strings.Replace(doc, "  nodeName: x\n", "", 1)
+	_, err = blueprint.Parse([]byte(doc))
+	got = nil
+	for _, e := range ivalidation.FieldErrors(err) {
+		got = append(got, e.Field)
+	}
+	if !slices.Equal(got, []string{"dns.zones[0]", "vpc.cidr"}) {
+		t.Errorf("bad values: %v (%v)", got, err)
+	}
+}
+
+func TestWithoutActivationNoNodeConfigs(t *testing.T) {
+	b := blueprint.Reference()
+	b.Credentials.SSM.ActivationID, b.Credentials.SSM.ActivationCode = "", ""
+	bundle, findings, err := blueprint.Render(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range bundle.Files {
+		if f.Kind == blueprint.KindNodeConfig {
+			t.Errorf("%s rendered without an activation", f.Path)
+		}
+	}
+	if !slices.ContainsFunc(findings, func(f adviceFinding) bool { return f.Code == "blueprint/no-activation" }) {
+		t.Error("no finding says why the NodeConfigs are missing")
+	}
+	if _, ok := bundle.File("aws/04-identity.sh"); !ok {
+		t.Error("the identity script that creates the activation is missing")
+	}
+}
+
+func BenchmarkRenderReference(b *testing.B) {
+	ref := blueprint.Reference()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := blueprint.Render(ref); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,57 @@
+package blueprint_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hybridkit/hybridkit/blueprint"
+)
+
+// Build a blueprint in Go — here the reference scenario with four servers
+// — and render it.
+func ExampleRender() {
+	b := blueprint.Reference()
+	b.NodePools[0].Count = 4
+	bundle, findings, err := blueprint.Render(b)
+	if err != nil {
+		panic(err)
+	}
+	kinds := map[blueprint.Kind]int{}
+	for _, f := range bundle.Files {
+		kinds[f.Kind]++
+	}
+	fmt.Println(kinds[blueprint.KindNodeConfig], "NodeConfigs,", len(bundle.Files), "files,", len(findings), "finding(s)")
+	readme, _ := bundle.File("README.md")
+	for _, line := range strings.Split(string(readme.Content), "\n") {
+		if strings.HasPrefix(line, "| Monthly cost") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// 4 NodeConfigs, 40 files, 1 finding(s)
+	// | Monthly cost | $12,686.12 (hybrid nodes $12,613.12 + cluster $73.00) ≈ KRW 17,510,017 at 1380.25 KRW/USD |
+}
+
+// Render returns every error with the blueprint path it belongs to.
+func ExampleRender_errors() {
+	b := blueprint.Reference()
+	b.NodePools[0].FirstAddress = b.VPC.Subnets[0].CIDR.Addr().Next()
+	b.DNS.Inbound.IPs[0].Subnet = "public-a"
+	_, _, err := blueprint.Render(b)
+	var agg utilerrors.Aggregate
+	if errors.As(err, &agg) {
+		for _, e := range agg.Errors() {
+			var fe *field.Error
+			if errors.As(e, &fe) {
+				fmt.Println(fe.Field, fe.Type)
+			}
+		}
+	}
+	// Output:
+	// nodePools[0].firstAddress Invalid value
+	// dns.inbound.ips[0].subnet Not found
+}

@@ -1,0 +1,306 @@
+package blueprint
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/containerdconf"
+	"github.com/hybridkit/hybridkit/cost"
+	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/gpu"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netplan"
+	"github.com/hybridkit/hybridkit/nodeconfig"
+)
+
+// dnsPlan builds the DNS plan; errors carry blueprint paths.
+func (b Blueprint) dnsPlan(host dnsplan.Domain) (dnsplan.Plan, field.ErrorList) {
+	var errs field.ErrorList
+	endpoint := func(name string, e Endpoint, ep *field.Path) *dnsplan.Endpoint {
+		if len(e.IPs) == 0 && e.SecurityGroupID == "" {
+			return nil
+		}
+		out := &dnsplan.Endpoint{Name: b.Cluster.Name + "-" + name, SecurityGroupID: e.SecurityGroupID}
+		for i, ip := range e.IPs {
+			s, ok := b.subnet(ip.Subnet)
+			if !ok {
+				errs = append(errs, field.NotFound(ep.Child("ips").Index(i).Child("subnet"), ip.Subnet))
+			}
+			out.IPs = append(out.IPs, dnsplan.EndpointIP{IP: ip.IP, SubnetID: s.ID, Subnet: s.CIDR, AZ: s.AZ})
+		}
+		return out
+	}
+	p := dnsplan.Plan{
+		Region:   b.Cluster.Region,
+		VPCID:    b.VPC.ID,
+		VPCCIDRs: []netip.Prefix{b.VPC.CIDR},
+		Inbound:  endpoint("inbound", b.DNS.Inbound, field.NewPath("dns", "inbound")),
+		Outbound: endpoint("outbound", b.DNS.Outbound, field.NewPath("dns", "outbound")),
+		OnPrem:   dnsplan.OnPrem{Servers: b.DNS.Servers, ForwardToAWS: b.DNS.ForwardToAWS, DNSSECValidation: b.DNS.DNSSECValidation},
+		Cluster:  dnsplan.Cluster{EndpointHost: host, Access: b.Cluster.EndpointAccess, Family: dnsplan.IPv4},
+	}
+	m := pathMap{{"region", "cluster.region"}, {"vpcId", "vpc.id"}, {"vpcCidrs", "vpc.cidr"}, {"inbound", "dns.inbound"}, {"outbound", "dns.outbound"},
+		{"onPrem.servers", "dns.servers"}, {"onPrem.forwardToAws", "dns.forwardToAws"}, {"onPrem.forwardTargets", "dns.inbound"}, {"onPrem", "dns"},
+		{"cluster.access", "cluster.endpointAccess"}, {"cluster", "cluster"}}
+	for i, z := range b.DNS.Zones {
+		zp := "dns.zones[" + strconv.Itoa(i) + "]"
+		m = append(m, [2]string{"rules[" + strconv.Itoa(i) + "].targets", "dns.servers"}, [2]string{"rules[" + strconv.Itoa(i) + "]", zp})
+		for j := range 2 {
+			for _, side := range []string{"inbound", "outbound"} {
+				m = append(m, [2]string{side + ".ips[" + strconv.Itoa(j) + "].subnetId", "dns." + side + ".ips[" + strconv.Itoa(j) + "].subnet"})
+			}
+		}
+		name := "onprem-" + strings.ReplaceAll(z.String(), ".", "-")
+		if len(name) > 64 {
+			name = name[:64]
+		}
+		var targets []dnsplan.Target
+		for _, s := range b.DNS.Servers {
+			targets = append(targets, dnsplan.Target{IP: s})
+		}
+		p.Rules = append(p.Rules, dnsplan.Rule{Name: name, Domain: z, Targets: targets})
+	}
+	p.Default()
+	if len(errs) > 0 {
+		// An endpoint address without its subnet cannot be checked further.
+		return p, errs
+	}
+	errs = append(errs, m.translate(p.ValidateAt(nil))...)
+	return p, errs
+}
+
+// firewall derives the rule sets and checks they carry every flow the
+// other parts of the plan need.
+func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
+	b := o.bp
+	creds := netplan.CredentialsSSM
+	if b.Credentials.Provider == nodeconfig.ProviderIAMRolesAnywhere {
+		creds = netplan.CredentialsIAMRolesAnywhere
+	}
+	opts := netplan.ProfileOptions{Region: b.Cluster.Region, Credentials: creds, PodIdentity: b.Credentials.PodIdentity, CoreDNSInCloud: true, Install: true, Istio: b.Istio}
+	if o.dns.Inbound != nil || o.dns.Outbound != nil {
+		rf := &netplan.ResolverFlows{OnPremDNS: b.DNS.Servers}
+		for _, ip := range b.DNS.Inbound.IPs {
+			rf.InboundIPs = append(rf.InboundIPs, ip.IP)
+		}
+		for _, ip := range b.DNS.Outbound.IPs {
+			rf.OutboundIPs = append(rf.OutboundIPs, ip.IP)
+		}
+		opts.Resolver = rf
+	}
+	rules, err := netplan.Profiles(o.plan, opts)
+	if err != nil {
+		return nil, field.ErrorList{field.InternalError(field.NewPath("site"), err)}
+	}
+	for _, e := range b.Storage {
+		rules = netplan.Merge(rules, netplan.NFSProfile(o.plan, netplan.NFSShare{Server: e.Server, Version: e.NFSVersion}))
+	}
+	// Every flow the rest of the bundle relies on must be in the rules.
+	type need struct {
+		path  string
+		proto netplan.Protocol
+		port  uint16
+		to    netplan.Peer
+		why   string
+	}
+	needs := []need{
+		{"site.remoteNodeNetwork", netplan.ProtoTCP, 10250, netplan.PeerRole(netplan.RoleRemoteNode), "the control plane to the kubelet"},
+		{"vpc.subnets", netplan.ProtoTCP, 443, netplan.PeerClusterENIs(), "nodes and pods to the Kubernetes API"},
+		{"site.remotePodNetwork", netplan.ProtoUDP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS to CoreDNS on hybrid nodes"},
+		{"site.remotePodNetwork", netplan.ProtoTCP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS over TCP to CoreDNS on hybrid nodes"},
+	}
+	if b.CNI == netplan.CNICilium {
+		needs = append(needs, need{"cni", netplan.ProtoUDP, 8472, netplan.PeerRole(netplan.RoleRemoteNode), "Cilium VXLAN between nodes"})
+	}
+	for i, e := range b.Storage {
+		needs = append(needs, need{"storage[" + strconv.Itoa(i) + "].server", netplan.ProtoTCP, 2049, netplan.PeerHost(e.Server), "NFS to " + e.Server.String()})
+	}
+	for _, ip := range b.DNS.Servers {
+		if o.dns.Outbound != nil {
+			needs = append(needs, need{"dns.servers", netplan.ProtoUDP, 53, netplan.PeerHost(ip), "the outbound endpoint to the site's DNS server " + ip.String()})
+		}
+	}
+	var errs field.ErrorList
+	for _, n := range needs {
+		found := slices.ContainsFunc(rules, func(r netplan.Rule) bool {
+			return r.Protocol == n.proto && (r.Ports.All() || r.Ports.First <= n.port && n.port <= r.Ports.Last) && r.To == n.to
+		})
+		if !found {
+			errs = append(errs, field.Invalid(field.NewPath(n.path), n.to.String(), fmt.Sprintf("no firewall rule allows %s %d (%s)", n.proto, n.port, n.why)))
+		}
+	}
+	o.findings = append(o.findings, advice.WithPrefix("firewall", netplan.LintRules(rules))...)
+	return rules, errs
+}
+
+// identityAndNodes builds the AWS identity and one NodeConfig per node.
+func (o *built) identityAndNodes() field.ErrorList {
+	b := o.bp
+	var errs field.ErrorList
+	cp := field.NewPath("credentials")
+	id := nodeconfig.Identity{ClusterName: b.Cluster.Name, Region: b.Cluster.Region, AccountID: b.Cluster.AccountID, Provider: b.Credentials.Provider, PodIdentity: b.Credentials.PodIdentity}
+	ready := false // the AWS outputs the NodeConfigs need are present
+	switch b.Credentials.Provider {
+	case nodeconfig.ProviderSSM:
+		s := b.Credentials.SSM
+		if s == nil {
+			s = &SSMCredentials{}
+		}
+		id.Activation = &nodeconfig.Activation{RegistrationLimit: b.totalNodes(), Expiration: s.Expiration}
+		switch {
+		case s.ActivationID == "" && s.ActivationCode == "":
+			o.findings = append(o.findings, advice.Finding{Level: advice.Warning, Code: "blueprint/no-activation", Field: "credentials.ssm",
+				Message: "no SSM activation yet, so the bundle has no NodeConfigs: run aws/04-identity.sh, store the activation code in your secret store, and render again with credentials.ssm.activationId and activationCode"})
+		case s.ActivationID == "":
+			errs = append(errs, field.Required(cp.Child("ssm", "activationId"), "the activation ID that goes with the activation code"))
+		case s.ActivationCode == "":
+			errs = append(errs, field.Required(cp.Child("ssm", "activationCode"), "the activation code that goes with the activation ID"))
+		default:
+			ready = true
+		}
+		if b.Credentials.IAMRolesAnywhere != nil {
+			errs = append(errs, field.Forbidden(cp.Child("iamRolesAnywhere"), "the provider is ssm"))
+		}
+	case nodeconfig.ProviderIAMRolesAnywhere:
+		ra := b.Credentials.IAMRolesAnywhere
+		if ra == nil {
+			errs = append(errs, field.Required(cp.Child("iamRolesAnywhere"), "the trust anchor"))
+			break
+		}
+		id.RolesAnywhere = &nodeconfig.RolesAnywhere{TrustAnchorARN: ra.TrustAnchorARN}
+		if ra.ProfileARN == "" {
+			o.findings = append(o.findings, advice.Finding{Level: advice.Warning, Code: "blueprint/no-profile", Field: "credentials.iamRolesAnywhere.profileArn",
+				Message: "no IAM Roles Anywhere profile yet, so the bundle has no NodeConfigs: run aws/04-identity.sh and render again with its profile ARN"})
+		} else {
+			ready = true
+		}
+		if b.Credentials.SSM != nil {
+			errs = append(errs, field.Forbidden(cp.Child("ssm"), "the provider is iam-roles-anywhere"))
+		}
+	}
+	id.Default()
+	errs = append(errs, pathMap{{"clusterName", "cluster.name"}, {"region", "cluster.region"}, {"accountId", "cluster.accountId"}, {"provider", "credentials.provider"},
+		{"activation.registrationLimit", "nodePools"}, {"activation", "credentials.ssm"}, {"rolesAnywhere", "credentials.iamRolesAnywhere"}}.translate(id.ValidateAt(nil))...)
+	o.identity = id
+	if !ready || len(errs) > 0 {
+		return errs
+	}
+	pause, _ := containerdconf.EKSPauseImage(b.Cluster.Region, "")
+	root, err := containerdconf.Render(containerdconf.NodeadmRoot(pause))
+	if err != nil {
+		return append(errs, field.InternalError(field.NewPath("nodePools"), err))
+	}
+	linted := map[int]bool{}
+	for k := range o.nodes {
+		n := &o.nodes[k]
+		pool := b.NodePools[n.pool]
+		pp := field.NewPath("nodePools").Index(n.pool)
+		var c nodeconfig.NodeConfig
+		if b.Credentials.Provider == nodeconfig.ProviderSSM {
+			c = nodeconfig.NewSSM(b.Cluster.Name, b.Cluster.Region, b.Credentials.SSM.ActivationCode, b.Credentials.SSM.ActivationID)
+		} else {
+			c = nodeconfig.NewIAMRolesAnywhere(b.Cluster.Name, b.Cluster.Region, nodeconfig.IAMRolesAnywhere{
+				NodeName: n.name, TrustAnchorARN: b.Credentials.IAMRolesAnywhere.TrustAnchorARN, ProfileARN: b.Credentials.IAMRolesAnywhere.ProfileARN, RoleARN: id.RoleARN()})
+		}
+		c.Spec.Kubelet.NodeLabels = poolLabels(b, pool)
+		c.Spec.Kubelet.Flags = []string{"--node-ip=" + n.addr.String()}
+		if pool.GPU != nil {
+			c.Spec.Kubelet.Taints = []corev1.Taint{gpu.NodeTaint()}
+			dropIn, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(b.Cluster.Region))
+			if err != nil {
+				errs = append(errs, field.Invalid(pp.Child("gpu"), pool.GPU.Model, err.Error()))
+				continue
+			}
+			// The drop-in must hold up on top of nodeadm's root config.
+			fs, err := gpu.CheckContainerdDropIn(dropIn, root)
+			if err != nil {
+				errs = append(errs, field.Invalid(pp.Child("gpu"), pool.GPU.Model, err.Error()))
+			}
+			for _, f := range fs {
+				if f.Level == advice.Error {
+					errs = append(errs, field.Invalid(pp.Child("gpu"), pool.GPU.Model, "the NVIDIA containerd drop-in: "+f.Message))
+				}
+			}
+			c.Spec.Containerd.Config = string(dropIn)
+		}
+		c.Default()
+		if err := c.Validate(); err != nil {
+			for _, e := range ivalidation.FieldErrors(err) {
+				errs = append(errs, field.Invalid(pp, n.name, e.Error()))
+			}
+			continue
+		}
+		if !linted[n.pool] {
+			linted[n.pool] = true
+			o.findings = append(o.findings, advice.WithPrefix(pp.Child("nodeConfig").String(), c.Lint())...)
+		}
+		n.config = &c
+	}
+	return errs
+}
+
+// costs estimates the month, the scenarios, the cloud comparison and the
+// converted total.
+func (o *built) costs() field.ErrorList {
+	b := o.bp
+	pp := field.NewPath("pricing")
+	var table cost.PriceTable
+	switch b.Pricing.Table {
+	case PricingTiered:
+		table = cost.HybridNodesPricing()
+	case PricingGuideFlat:
+		table = cost.GuidePricing()
+	default:
+		return field.ErrorList{field.NotSupported(pp.Child("table"), b.Pricing.Table, []string{PricingTiered, PricingGuideFlat})}
+	}
+	in := cost.Input{MonthHours: b.Pricing.MonthHours, Pricing: table, ClusterFee: &cost.ClusterFee{Clusters: 1, Rate: cost.StandardClusterRate()}}
+	m := pathMap{{"monthHours", "pricing.monthHours"}, {"pricing", "pricing.table"}}
+	for i, p := range b.NodePools {
+		in.Groups = append(in.Groups, cost.NodeGroup{Server: p.server(), Count: max(p.Count, 1), HoursPerMonth: p.HoursPerMonth})
+		m = append(m, [2]string{"groups[" + strconv.Itoa(i) + "].server", "nodePools[" + strconv.Itoa(i) + "].cpu"}, [2]string{"groups[" + strconv.Itoa(i) + "]", "nodePools[" + strconv.Itoa(i) + "]"})
+	}
+	e, err := cost.Compute(in)
+	if err != nil {
+		return m.translate(ivalidation.FieldErrors(err))
+	}
+	o.estimate = e
+	o.findings = append(o.findings, withFields(e.Findings, m)...)
+	rs, err := cost.CompareScenarios(cost.Scenarios(in, 12*22))
+	if err != nil {
+		return field.ErrorList{field.Invalid(pp, "", err.Error())}
+	}
+	o.scenarios = rs
+	var errs field.ErrorList
+	if gi := slices.IndexFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }); gi >= 0 && len(b.Pricing.Cloud) > 0 {
+		owned := cost.OwnedCosts{}
+		if b.Pricing.Owned != nil {
+			owned = *b.Pricing.Owned
+		}
+		cmp, err := cost.Compare(e, b.NodePools[gi].server(), owned, b.Pricing.Cloud)
+		if err != nil {
+			errs = append(errs, pathMap{{"cloud", "pricing.cloud"}, {"owned", "pricing.owned"}, {"server", "nodePools[" + strconv.Itoa(gi) + "]"}}.translate(ivalidation.FieldErrors(err))...)
+		} else {
+			o.comparison = &cmp
+		}
+	}
+	if b.Pricing.Currency != "" || b.Pricing.CurrencyRate != "" {
+		decimals := 2
+		if b.Pricing.Currency == "KRW" || b.Pricing.Currency == "JPY" {
+			decimals = 0
+		}
+		rate, err := cost.ParseExchangeRate(b.Pricing.Currency, decimals, b.Pricing.CurrencyRate)
+		if err != nil {
+			errs = append(errs, field.Invalid(pp.Child("currencyRate"), b.Pricing.CurrencyRate, strings.TrimPrefix(err.Error(), "cost: ")))
+		} else if a, err := rate.Convert(e.Total); err == nil {
+			o.converted = &a
+		}
+	}
+	return errs
+}

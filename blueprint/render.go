@@ -1,0 +1,371 @@
+package blueprint
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/gpu"
+	"github.com/hybridkit/hybridkit/internal/manifest"
+	"github.com/hybridkit/hybridkit/internal/shellscript"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/internal/yamlenc"
+	"github.com/hybridkit/hybridkit/netplan"
+	"github.com/hybridkit/hybridkit/nodeconfig"
+	"github.com/hybridkit/hybridkit/placement"
+)
+
+// Render validates the blueprint (after Default on a copy) across every
+// package and renders the whole deployment: NodeConfigs, containerd
+// configs, Kubernetes manifests, DNS forwarder configs, host firewalls,
+// AWS CLI scripts and their data, verification commands, plan.json and
+// the README.md report. An invalid blueprint returns every error with its
+// path and no bundle. The findings are every package's advisories,
+// sorted. The same blueprint always gives the same bytes.
+func Render(b Blueprint) (Bundle, []advice.Finding, error) {
+	b.Default()
+	bt, errs := build(b)
+	if len(errs) > 0 {
+		return Bundle{}, nil, ivalidation.ToError("blueprint", errs)
+	}
+	r := &renderer{bt: bt}
+	r.aws()
+	r.nodes()
+	r.kubernetes()
+	r.cni()
+	r.dnsFiles()
+	r.firewallFiles()
+	r.verify()
+	r.costFiles()
+	if r.err != nil {
+		return Bundle{}, nil, r.err
+	}
+	findings := advice.Sort(append([]advice.Finding(nil), bt.findings...))
+	slices.SortStableFunc(r.files, func(a, b File) int {
+		switch {
+		case a.Path < b.Path:
+			return -1
+		case a.Path > b.Path:
+			return 1
+		}
+		return 0
+	})
+	plan, err := bt.planJSON(findings)
+	if err != nil {
+		return Bundle{}, nil, err
+	}
+	report := bt.report(r.files, findings)
+	files := append([]File{
+		{Path: "README.md", Kind: KindMarkdown, Description: "the plan report: summary, corrections, findings, diagrams, tables", Content: report},
+		{Path: "plan.json", Kind: KindJSON, Description: "the plan for machines: networks, routing, firewall, DNS, nodes, cost, findings", Content: plan},
+	}, r.files...)
+	return Bundle{Files: files}, findings, nil
+}
+
+// renderer accumulates files; the first error stops it.
+type renderer struct {
+	bt    *built
+	files []File
+	err   error
+}
+
+func (r *renderer) add(path string, kind Kind, desc string, content []byte, err error) {
+	if r.err != nil {
+		return
+	}
+	if err != nil {
+		r.err = fmt.Errorf("blueprint: rendering %s: %w", path, err)
+		return
+	}
+	r.files = append(r.files, File{Path: path, Kind: kind, Description: desc, Content: content})
+}
+
+func (r *renderer) addJSON(path, desc string, v any) {
+	js, err := json.MarshalIndent(v, "", "  ")
+	if err == nil {
+		js = append(js, '\n')
+	}
+	r.add(path, KindJSON, desc, js, err)
+}
+
+func (r *renderer) addManifest(path, desc string, objs ...runtime.Object) {
+	y, err := manifest.Render(objs...)
+	r.add(path, KindK8sManifest, desc, y, err)
+}
+
+func (r *renderer) aws() {
+	bt, b := r.bt, r.bt.bp
+	s, err := netplan.ClusterNetworkScript(bt.plan, b.Cluster.Name, b.Cluster.Region)
+	r.add("aws/01-cluster-remote-networks.sh", KindShell, "turn on hybrid nodes for the cluster: its remote node and pod networks", s, err)
+	rnc, err := bt.plan.RemoteNetworkConfig()
+	if err == nil {
+		r.addJSON("aws/remote-network-config.json", "the cluster's remoteNetworkConfig (EKS API shape)", rnc)
+	}
+	s, err = netplan.ConnectivityScript(bt.conn, bt.routing, b.Cluster.Name)
+	r.add("aws/02-connectivity.sh", KindShell, "Transit Gateway, "+string(b.Connectivity.Connection)+" and the VPC routes to the remote networks", s, err)
+	r.addJSON("aws/routing.json", "VPC routes, BGP announcements and ASNs", bt.routing)
+	sg, err := netplan.SecurityGroup(bt.plan, bt.rules, netplan.PeerClusterENIs())
+	if err != nil {
+		r.add("aws/03-cluster-security-group.sh", KindShell, "", nil, err)
+		return
+	}
+	r.addJSON("aws/cluster-security-group.json", "the cluster security group's rules for hybrid nodes (EC2 IpPermissions)", sg)
+	s, err = netplan.SecurityGroupScript("Cluster security group rules for the hybrid nodes of "+b.Cluster.Name, sg, netplan.SGTarget{ClusterName: b.Cluster.Name, Region: b.Cluster.Region})
+	r.add("aws/03-cluster-security-group.sh", KindShell, "authorize the hybrid flows on the cluster security group (remote networks as CIDRs)", s, err)
+	s, err = nodeconfig.IdentityScript(bt.identity)
+	r.add("aws/04-identity.sh", KindShell, "the Hybrid Nodes IAM role, its HYBRID_LINUX access entry, and the "+string(b.Credentials.Provider)+" credential source", s, err)
+	role, err := bt.identity.Role()
+	if err == nil {
+		r.addJSON("aws/hybrid-nodes-role.json", "the Hybrid Nodes IAM role: trust policy, permissions, managed policies", role)
+	}
+	if b.Credentials.Provider == nodeconfig.ProviderSSM {
+		in, err := bt.identity.ActivationInput()
+		if err == nil {
+			r.addJSON("aws/ssm-activation.json", "the SSM CreateActivation request (its output, the activation code, is a secret)", in)
+		}
+	}
+	if bt.dns.Inbound != nil || bt.dns.Outbound != nil {
+		s, err = dnsplan.AWSScript(bt.dns)
+		r.add("aws/05-route53-resolver.sh", KindShell, "Route 53 Resolver endpoints, forwarding rules and their VPC associations", s, err)
+		req, err := bt.dns.Requests()
+		if err == nil {
+			r.addJSON("aws/route53-resolver.json", "the Route 53 Resolver requests as data", req)
+		}
+	}
+}
+
+func (r *renderer) nodes() {
+	b := r.bt.bp
+	gpuPools := map[int]bool{}
+	for _, n := range r.bt.nodes {
+		if n.config == nil {
+			continue
+		}
+		y, err := nodeconfig.Marshal(*n.config)
+		if r.err == nil && err == nil {
+			r.files = append(r.files, File{Path: "nodeconfigs/" + n.name + ".yaml", Kind: KindNodeConfig,
+				Description: "nodeadm init -c file://… on " + n.name + " (" + n.addr.String() + ")", Content: y,
+				Secret: b.Credentials.Provider == nodeconfig.ProviderSSM})
+		} else if err != nil {
+			r.add("nodeconfigs/"+n.name+".yaml", KindNodeConfig, "", nil, err)
+		}
+		if b.NodePools[n.pool].GPU != nil {
+			gpuPools[n.pool] = true
+		}
+	}
+	if !slices.ContainsFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }) {
+		return
+	}
+	opts := gpu.DefaultContainerdOptions(b.Cluster.Region)
+	t, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, opts)
+	r.add("containerd/nodeadm-dropin.toml", KindContainerdTOML, "the NVIDIA runtime drop-in every GPU NodeConfig carries (spec.containerd.config)", t, err)
+	t, err = gpu.RenderContainerd(gpu.TargetContainerd1, opts)
+	r.add("containerd/config-containerd1.toml", KindContainerdTOML, "standalone /etc/containerd/config.toml for containerd 1.6/1.7 hosts not managed by nodeadm", t, err)
+	t, err = gpu.RenderContainerd(gpu.TargetContainerd2, opts)
+	r.add("containerd/config-containerd2.toml", KindContainerdTOML, "standalone /etc/containerd/config.toml for containerd 2.x hosts not managed by nodeadm", t, err)
+}
+
+func (r *renderer) kubernetes() {
+	bt, b := r.bt, r.bt.bp
+	gi := slices.IndexFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil })
+	if gi >= 0 {
+		o := gpu.DevicePluginOptions{}
+		o.Default()
+		dp, err := gpu.DevicePlugin(o)
+		if err != nil {
+			r.add("kubernetes/nvidia-device-plugin.yaml", KindK8sManifest, "", nil, err)
+			return
+		}
+		r.addManifest("kubernetes/nvidia-device-plugin.yaml", "the NVIDIA device plugin and its config, on hybrid GPU nodes", dp.ConfigMap, dp.DaemonSet)
+		rc, err := gpu.RuntimeClass("nvidia")
+		if err != nil {
+			r.add("kubernetes/nvidia-runtimeclass.yaml", KindK8sManifest, "", nil, err)
+			return
+		}
+		r.addManifest("kubernetes/nvidia-runtimeclass.yaml", "RuntimeClass nvidia, for pods that ask for the NVIDIA runtime by name", rc)
+		pod, err := gpu.TestPod(gpu.TestPodOptions{})
+		if err != nil {
+			r.add("kubernetes/gpu-test-pod.yaml", KindK8sManifest, "", nil, err)
+			return
+		}
+		r.addManifest("kubernetes/gpu-test-pod.yaml", "runs nvidia-smi on a hybrid GPU node: kubectl apply, then kubectl logs gpu-test", pod)
+	}
+	for i, v := range bt.volumes {
+		pv, pvc, err := v.Objects()
+		if err != nil {
+			r.add("kubernetes/storage-"+v.Name+".yaml", KindK8sManifest, "", nil, err)
+			return
+		}
+		r.addManifest("kubernetes/storage-"+v.Name+".yaml", "PersistentVolume and claim for "+b.Storage[i].Server.String()+":"+b.Storage[i].Path, pv, pvc)
+	}
+	objs, err := r.workloads(gi)
+	if err != nil {
+		r.add("kubernetes/workloads.yaml", KindK8sManifest, "", nil, err)
+		return
+	}
+	r.addManifest("kubernetes/workloads.yaml", "example workloads placed the right way: GPU training on hybrid nodes, a web API in the cloud, a critical app on both sides", objs...)
+	if b.Workloads.Autoscaler {
+		as, fs, err := placement.Autoscaler{ClusterName: b.Cluster.Name, Region: b.Cluster.Region, KubernetesVersion: b.Cluster.KubernetesVersion}.Objects()
+		r.bt.findings = append(r.bt.findings, advice.WithPrefix("workloads.autoscaler", fs)...)
+		if err != nil {
+			r.add("kubernetes/cluster-autoscaler.yaml", KindK8sManifest, "", nil, err)
+			return
+		}
+		r.addManifest("kubernetes/cluster-autoscaler.yaml", "Cluster Autoscaler for the cloud node groups (it cannot scale hybrid nodes)", as...)
+	}
+	cm, err := dnsplan.CoreDNSConfigMap(bt.dns)
+	if err != nil {
+		r.add("kubernetes/coredns-configmap.yaml", KindK8sManifest, "", nil, err)
+		return
+	}
+	r.addManifest("kubernetes/coredns-configmap.yaml", "CoreDNS with stub domains for the on-premises zones (for the EKS add-on, use the Corefile as its corefile value)", cm)
+}
+
+// workloads builds the example workloads with placement.
+func (r *renderer) workloads(gpuPool int) ([]runtime.Object, error) {
+	b := r.bt.bp
+	var objs []runtime.Object
+	if gpuPool >= 0 {
+		p := b.NodePools[gpuPool]
+		pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+			ObjectMeta: metav1.ObjectMeta{Name: "gpu-training", Labels: map[string]string{"app": "gpu-training"}},
+			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever,
+				Containers: []corev1.Container{{Name: "training", Image: b.Workloads.TrainingImage}}}}
+		m, _ := gpu.ModelByAlias(p.GPU.Model)
+		labels := gpu.ModelLabels(m, p.GPU.Count)
+		sel := map[string]string{"nvidia.com/gpu.product": labels["nvidia.com/gpu.product"]}
+		if err := placement.Apply(pod, placement.GPU{Count: int64(p.GPU.Count), NodeLabels: sel}); err != nil {
+			return nil, err
+		}
+		objs = append(objs, pod)
+	}
+	web := deployment("web-api", b.Workloads.WebImage, 2)
+	if err := placement.Apply(web, placement.Cloud{}); err != nil {
+		return nil, err
+	}
+	crit := deployment("critical-app", b.Workloads.WebImage, b.Workloads.CriticalReplicas)
+	if err := placement.Apply(crit, placement.HA{}); err != nil {
+		return nil, err
+	}
+	return append(objs, web, crit), nil
+}
+
+func deployment(name, image string, replicas int32) *appsv1.Deployment {
+	labels := map[string]string{"app": name}
+	return &appsv1.Deployment{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		Spec: appsv1.DeploymentSpec{Replicas: &replicas, Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: name, Image: image}}}}}}
+}
+
+// cni writes the Cilium Helm values AWS documents for hybrid nodes
+// (EKS User Guide, hybrid-nodes-cni): agent and operator only on hybrid
+// nodes, cluster-pool IPAM from the remote pod network in per-node blocks
+// of the plan's size (Cilium's 10.0.0.0/8 default would collide with the
+// VPC), service topology for PreferClose, no Envoy and no kube-proxy
+// replacement.
+func (r *renderer) cni() {
+	b := r.bt.bp
+	if b.CNI != netplan.CNICilium {
+		return
+	}
+	hybridOnly := map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
+		"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{
+			"key": placement.LabelComputeType, "operator": "In", "values": []string{placement.ComputeHybrid}}}}}}}}
+	values := map[string]any{
+		"affinity": hybridOnly,
+		"ipam": map[string]any{"mode": "cluster-pool", "operator": map[string]any{
+			"clusterPoolIPv4PodCIDRList": []string{b.Site.RemotePodNetwork.String()},
+			"clusterPoolIPv4MaskSize":    r.bt.plan.PerNodeBits,
+		}},
+		"loadBalancer":         map[string]any{"serviceTopology": true},
+		"operator":             map[string]any{"affinity": hybridOnly, "unmanagedPodWatcher": map[string]any{"restart": false}},
+		"envoy":                map[string]any{"enabled": false},
+		"kubeProxyReplacement": "false",
+	}
+	y, err := yamlenc.Marshal(values)
+	r.add("kubernetes/cilium-values.yaml", KindHelmValues, "Cilium Helm values for the hybrid nodes: helm install cilium oci://public.ecr.aws/eks/cilium/cilium -n kube-system -f cilium-values.yaml (a supported 1.17 or 1.18 release)", y, err)
+}
+
+func (r *renderer) dnsFiles() {
+	d := r.bt.dns
+	if len(d.OnPrem.ForwardToAWS) > 0 {
+		s, err := dnsplan.RenderBINDZones(d)
+		r.add("dns/named-forward-zones.conf", KindBINDConf, "BIND on the site: forward zones to the inbound endpoint (include from named.conf)", s, err)
+		if d.OnPrem.DNSSECValidation {
+			s, err = dnsplan.RenderBINDOptions(d)
+			r.add("dns/named-options.conf", KindBINDConf, "BIND on the site: statements for the options block (validate-except for the unsigned private zones)", s, err)
+		}
+		s, err = dnsplan.RenderUnbound(d)
+		r.add("dns/unbound-forward-zones.conf", KindUnboundConf, "Unbound on the site: forward zones to the inbound endpoint", s, err)
+		s, err = dnsplan.RenderDnsmasq(d)
+		r.add("dns/dnsmasq-hybrid.conf", KindDnsmasqConf, "dnsmasq on the site: server= lines to the inbound endpoint", s, err)
+	}
+	s, err := dnsplan.RenderResolved(d)
+	r.add("dns/resolved-hybridkit.conf", KindResolvedConf, "systemd-resolved drop-in for the Ubuntu hybrid nodes ("+dnsplan.ResolvedDropInPath+")", s, err)
+	s, err = dnsplan.RenderCorefile(d)
+	r.add("dns/Corefile", KindCorefile, "the cluster's CoreDNS Corefile with stub domains for the on-premises zones", s, err)
+}
+
+func (r *renderer) firewallFiles() {
+	bt := r.bt
+	nodes := netplan.PeerRole(netplan.RoleRemoteNode)
+	s, err := netplan.RenderNFTables(bt.plan, bt.rules, nodes)
+	r.add("firewall/hybrid-node.nft", KindNFTables, "nftables ruleset for the hybrid nodes (nft -f)", s, err)
+	s, err = netplan.RenderIPTables(bt.plan, bt.rules, nodes)
+	r.add("firewall/hybrid-node.iptables", KindIPTables, "the same as iptables-restore input", s, err)
+}
+
+func (r *renderer) verify() {
+	bt, b := r.bt, r.bt.bp
+	checks, err := dnsplan.VerifyCommands(bt.dns)
+	if err != nil {
+		r.add("verify/from-site.sh", KindShell, "", nil, err)
+		return
+	}
+	site := shellscript.New("Checks to run on a host at the site whose resolver is the site's DNS.")
+	kube := shellscript.New("Checks to run where kubectl reaches the cluster.")
+	for _, c := range checks {
+		s := site
+		if c.Where == "kubectl" {
+			s = kube
+		}
+		s.Comment(c.Purpose)
+		s.Run(shellscript.Lits(c.Args...)...)
+	}
+	if len(b.DNS.Inbound.IPs) > 0 {
+		site.Comment("Path MTU to the VPC: must succeed; one byte more must fail (" + strconv.Itoa(bt.path.PingPayload()) + " = MTU " + strconv.Itoa(bt.path.PingPayload()+28) + " - 28).")
+		site.Run(shellscript.Lits(bt.path.PingCommand(b.DNS.Inbound.IPs[0].IP)...)...)
+	}
+	if len(b.Storage) > 0 {
+		cmds, err := netplan.MeasureCommands(netplan.MeasureOptions{Target: b.Storage[0].Server, PingPayload: bt.path.PingPayload(),
+			NodeSelector: map[string]string{placement.LabelComputeType: placement.ComputeHybrid}})
+		if err != nil {
+			r.add("verify/from-kubectl.sh", KindShell, "", nil, err)
+			return
+		}
+		kube.Comment("Link baseline from a hybrid node to the NFS server " + b.Storage[0].Server.String() + " (the iperf3 run needs `iperf3 -s` there).")
+		for _, c := range cmds {
+			kube.Run(shellscript.Lits(c...)...)
+		}
+	}
+	s, err := site.Bytes()
+	r.add("verify/from-site.sh", KindShell, "DNS and path MTU checks from the site", s, err)
+	s, err = kube.Bytes()
+	r.add("verify/from-kubectl.sh", KindShell, "DNS and link checks from pods on both sides", s, err)
+}
+
+func (r *renderer) costFiles() {
+	bt := r.bt
+	r.add("cost/estimate.md", KindMarkdown, "the month's hybrid-nodes bill with its tier breakdown", bt.estimate.Markdown(), nil)
+	r.add("cost/scenarios.md", KindMarkdown, "scenarios side by side, including the guide's flat-price assumption", costScenarios(bt), nil)
+}

@@ -1,0 +1,255 @@
+package blueprint
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/hybridkit/hybridkit/cost"
+	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/netplan"
+	"github.com/hybridkit/hybridkit/nodeconfig"
+	"github.com/hybridkit/hybridkit/storage"
+)
+
+// Blueprint describes a whole EKS Hybrid Nodes deployment: the cluster,
+// its VPC, the site and its networks, the link between them, DNS,
+// credentials, the node pools, storage, workloads and pricing. Load one
+// with Parse (strict YAML) or build it in Go; Reference is the adoption
+// guide's scenario.
+type Blueprint struct {
+	Cluster      Cluster      `json:"cluster"`
+	VPC          VPC          `json:"vpc"`
+	Site         Site         `json:"site"`
+	Connectivity Connectivity `json:"connectivity"`
+	// CNI is cilium (default; the CNI AWS supports on hybrid nodes) or
+	// calico.
+	CNI netplan.CNI `json:"cni,omitempty"`
+	// Istio adds the Istio ports to the firewall rules.
+	Istio       bool        `json:"istio,omitempty"`
+	DNS         DNS         `json:"dns"`
+	Credentials Credentials `json:"credentials"`
+	NodePools   []NodePool  `json:"nodePools"`
+	Storage     []Export    `json:"storage,omitempty"`
+	Workloads   Workloads   `json:"workloads,omitempty"`
+	Pricing     Pricing     `json:"pricing,omitempty"`
+}
+
+// Cluster is the EKS cluster.
+type Cluster struct {
+	Name   string `json:"name"`
+	Region string `json:"region"`
+	// AccountID is the AWS account (12 digits) of the cluster and the
+	// Hybrid Nodes role.
+	AccountID string `json:"accountId"`
+	// KubernetesVersion is the minor version, "1.33".
+	KubernetesVersion string `json:"kubernetesVersion"`
+	// EndpointAccess is public, private (default) or public-and-private.
+	EndpointAccess dnsplan.EndpointAccess `json:"endpointAccess,omitempty"`
+	// EndpointHost is the API server's DNS name once the cluster exists
+	// (<id>.gr7.<region>.eks.amazonaws.com); optional.
+	EndpointHost string `json:"endpointHost,omitempty"`
+	// ServiceCIDR is the Kubernetes service range (RFC 1918, /12 to /24).
+	ServiceCIDR netip.Prefix `json:"serviceCidr"`
+}
+
+// VPC is the cluster's VPC.
+type VPC struct {
+	ID   string       `json:"id"`
+	CIDR netip.Prefix `json:"cidr"`
+	// Subnets hold the cluster's network interfaces, the Transit Gateway
+	// attachment and the resolver endpoints.
+	Subnets []Subnet `json:"subnets"`
+}
+
+// Subnet is a VPC subnet.
+type Subnet struct {
+	Name         string       `json:"name"`
+	ID           string       `json:"id"`
+	CIDR         netip.Prefix `json:"cidr"`
+	AZ           string       `json:"az"`
+	RouteTableID string       `json:"routeTableId"`
+}
+
+// Site is the on-premises side.
+type Site struct {
+	// Zone is the topology.kubernetes.io/zone the hybrid nodes get
+	// ("onprem-dc1"), so zone spreading sees the site as a zone.
+	Zone string `json:"zone"`
+	// Networks are the site's existing ranges.
+	Networks []netip.Prefix `json:"networks"`
+	// RemoteNodeNetwork holds the hybrid nodes' addresses and
+	// RemotePodNetwork their pods' (both registered with the cluster).
+	RemoteNodeNetwork netip.Prefix `json:"remoteNodeNetwork"`
+	RemotePodNetwork  netip.Prefix `json:"remotePodNetwork"`
+	// NodeMTU is the hybrid nodes' interface MTU (default 9000).
+	NodeMTU int `json:"nodeMtu,omitempty"`
+}
+
+// Connectivity is the link between the site and the VPC.
+type Connectivity struct {
+	// Connection is direct-connect or vpn; both end at a Transit Gateway.
+	Connection        netplan.Connection `json:"connection"`
+	TransitGatewayASN int64              `json:"transitGatewayAsn,omitempty"`
+	// DirectConnect: the gateway and the virtual interface kind
+	// (transit, the default, or private) and MTU.
+	DirectConnect *DirectConnect `json:"directConnect,omitempty"`
+	VPN           *netplan.VPN   `json:"vpn,omitempty"`
+	// BandwidthGbps is the link's capacity, for the report.
+	BandwidthGbps int `json:"bandwidthGbps,omitempty"`
+	// Measurement is an optional measured baseline of the link.
+	Measurement *netplan.Measurement `json:"measurement,omitempty"`
+}
+
+// DirectConnect is the Direct Connect side.
+type DirectConnect struct {
+	GatewayName string `json:"gatewayName"`
+	ASN         int64  `json:"asn"`
+	// VIF is transit (default, to the Transit Gateway) or private.
+	VIF string `json:"vif,omitempty"`
+	// VIFMTU is 1500 or 8500 for a transit VIF, 1500 or 9001 for private
+	// (default: the largest).
+	VIFMTU int `json:"vifMtu,omitempty"`
+}
+
+// DNS is the hybrid DNS design.
+type DNS struct {
+	// Zones are the on-premises zones ("company.local") and Servers the
+	// site's DNS servers that answer them.
+	Zones   []dnsplan.Domain `json:"zones"`
+	Servers []netip.Addr     `json:"servers"`
+	// Inbound and Outbound are the Route 53 Resolver endpoints' addresses.
+	Inbound  Endpoint `json:"inbound"`
+	Outbound Endpoint `json:"outbound"`
+	// ForwardToAWS are the domains the site sends to the inbound endpoint;
+	// default the cluster's EndpointHost when it is known.
+	ForwardToAWS []dnsplan.Domain `json:"forwardToAws,omitempty"`
+	// DNSSECValidation says the site's resolvers validate (BIND's
+	// default).
+	DNSSECValidation bool `json:"dnssecValidation,omitempty"`
+}
+
+// Endpoint is a resolver endpoint's security group and addresses.
+type Endpoint struct {
+	SecurityGroupID string       `json:"securityGroupId"`
+	IPs             []EndpointIP `json:"ips"`
+}
+
+// EndpointIP is an endpoint address in a named VPC subnet.
+type EndpointIP struct {
+	IP     netip.Addr `json:"ip"`
+	Subnet string     `json:"subnet"`
+}
+
+// Credentials is how the nodes authenticate to AWS.
+type Credentials struct {
+	Provider nodeconfig.CredentialProvider `json:"provider"`
+	// SSM: the activation's ID and code, outputs of `aws ssm
+	// create-activation` (the identity script in the bundle creates it).
+	// Without them the bundle has no NodeConfigs, only the script; with
+	// them the code is written into the NodeConfigs and nowhere else.
+	SSM *SSMCredentials `json:"ssm,omitempty"`
+	// IAMRolesAnywhere: the trust anchor (required) and the profile
+	// (an output of the identity script; without it, no NodeConfigs).
+	IAMRolesAnywhere *RolesAnywhereCredentials `json:"iamRolesAnywhere,omitempty"`
+	// PodIdentity lets EKS Pod Identity work on hybrid nodes.
+	PodIdentity bool `json:"podIdentity,omitempty"`
+}
+
+// SSMCredentials is an SSM hybrid activation.
+type SSMCredentials struct {
+	ActivationID   string            `json:"activationId,omitempty"`
+	ActivationCode nodeconfig.Secret `json:"activationCode,omitempty"`
+	// Expiration of the activation to create (zero: AWS's 24 hours).
+	Expiration time.Time `json:"expiration,omitzero"`
+}
+
+// RolesAnywhereCredentials is the IAM Roles Anywhere setup.
+type RolesAnywhereCredentials struct {
+	TrustAnchorARN string `json:"trustAnchorArn"`
+	ProfileARN     string `json:"profileArn,omitempty"`
+}
+
+// NodePool is a set of identical hybrid servers.
+type NodePool struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+	// HostnamePattern names the nodes with one %d or %0Nd verb
+	// ("gpu-node-%02d", numbered from 1).
+	HostnamePattern string `json:"hostnamePattern"`
+	// FirstAddress is the first node's address; the others follow it.
+	FirstAddress netip.Addr `json:"firstAddress"`
+	GPU          *GPU       `json:"gpu,omitempty"`
+	CPU          CPU        `json:"cpu"`
+	// OS is "ubuntu-22.04", "ubuntu-24.04", "rhel-9" or "al2023".
+	OS string `json:"os"`
+	// DriverVersion is the NVIDIA driver ("550.127.05").
+	DriverVersion string `json:"driverVersion,omitempty"`
+	// ContainerdVersion is the hosts' containerd ("1.7.27", "2.1.3").
+	ContainerdVersion string `json:"containerdVersion,omitempty"`
+	// HoursPerMonth the pool is attached (0: all month), for cost.
+	HoursPerMonth int64 `json:"hoursPerMonth,omitempty"`
+	// Labels are extra node labels.
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// GPU is a pool's GPUs.
+type GPU struct {
+	// Model is a gpu catalog alias: h100, h100-pcie, h200.
+	Model string `json:"model"`
+	Count int    `json:"count"`
+}
+
+// CPU is a pool's processor topology.
+type CPU struct {
+	Model          string `json:"model,omitempty"`
+	Sockets        int    `json:"sockets"`
+	CoresPerSocket int    `json:"coresPerSocket,omitempty"`
+	ThreadsPerCore int    `json:"threadsPerCore,omitempty"`
+	// DeclaredVCPUs is a spec sheet's count, checked against the topology.
+	DeclaredVCPUs int `json:"declaredVcpus,omitempty"`
+}
+
+// Export is an on-premises file system to mount in the cluster.
+type Export struct {
+	Name     string     `json:"name"`
+	Server   netip.Addr `json:"server"`
+	Path     string     `json:"path"`
+	Capacity string     `json:"capacity"`
+	// Namespace of the claim (default "default").
+	Namespace string `json:"namespace,omitempty"`
+	// NFSVersion is 4 (default) or 3.
+	NFSVersion int `json:"nfsVersion,omitempty"`
+	// Placement is anywhere, hybrid-only (default) or cloud-only.
+	Placement storage.Placement `json:"placement,omitempty"`
+	// CSI mounts it through nfs.csi.k8s.io instead of the in-tree driver.
+	CSI bool `json:"csi,omitempty"`
+}
+
+// Workloads are the example workloads to place.
+type Workloads struct {
+	// TrainingImage runs a GPU job on the hybrid GPU nodes (default
+	// pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime).
+	TrainingImage string `json:"trainingImage,omitempty"`
+	// WebImage runs a web API on cloud nodes and CriticalReplicas of a
+	// critical app spread over both sides (default 6).
+	WebImage         string `json:"webImage,omitempty"`
+	CriticalReplicas int32  `json:"criticalReplicas,omitempty"`
+	// Autoscaler renders the Cluster Autoscaler for the cloud node groups.
+	Autoscaler bool `json:"autoscaler,omitempty"`
+}
+
+// Pricing is the cost inputs.
+type Pricing struct {
+	// Table is tiered (default) or flat-guide (the guide's $0.1099, for
+	// comparison only).
+	Table string `json:"table,omitempty"`
+	// MonthHours defaults to 730.
+	MonthHours int64 `json:"monthHours,omitempty"`
+	// ExchangeRate converts the totals ("KRW" at "1380.25").
+	Currency     string `json:"currency,omitempty"`
+	CurrencyRate string `json:"currencyRate,omitempty"`
+	// Cloud are cloud GPU instances to compare with, with their dates.
+	Cloud []cost.CloudInstance `json:"cloud,omitempty"`
+	// Owned are the owned-server costs for the comparison.
+	Owned *cost.OwnedCosts `json:"owned,omitempty"`
+}
