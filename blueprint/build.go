@@ -30,6 +30,11 @@ func (m pathMap) translate(errs field.ErrorList) field.ErrorList {
 	for _, e := range errs {
 		c := *e
 		c.Field = m.path(c.Field)
+		// Details name other inputs by the package's path, "(…,
+		// networks[0])": name them by the blueprint's.
+		for _, p := range m {
+			c.Detail = strings.ReplaceAll(c.Detail, p[0]+")", p[1]+")")
+		}
 		out = append(out, &c)
 	}
 	return out
