@@ -25,8 +25,19 @@
 //   - containerdconf: containerd config files (versions 2 and 3, nodeadm
 //     drop-ins): model, render, parse, and checks for what containerd 1.x
 //     and 2.x do with them.
-//   - internal/...: validator glue, strict decoding, the shell-script
-//     writer, image references, YAML encoding, test helpers.
+//   - dnsplan: Route 53 Resolver endpoints and rules, on-premises
+//     forwarders (BIND, Unbound, dnsmasq), the nodes' systemd-resolved
+//     drop-in, CoreDNS stub domains, the AWS CLI script.
+//   - cost: exact Money, the tiered Hybrid Nodes prices, fleet estimates,
+//     scenarios, cloud comparison, currency conversion.
+//   - storage: PersistentVolumes and claims for on-premises NFS and CSI
+//     storage, NFS mount presets, the storage path's requirements.
+//   - placement: where each workload runs (GPU, cloud, both sides), the
+//     Cluster Autoscaler, mixed-cluster rules, a PodSpec lint.
+//   - blueprint: one description of a whole deployment, validated across
+//     packages and rendered into a Bundle with a Markdown report.
+//   - internal/...: validator glue, strict decoding, the shell-script,
+//     Markdown and YAML writers, image references, test helpers.
 //
 // # One pipeline in every package
 //
@@ -43,6 +54,12 @@
 // state; the programs under examples/ do the I/O. A test enforces it.
 //
 // # Example
+//
+// The whole deployment from one blueprint:
+//
+//	bundle, findings, err := blueprint.Render(blueprint.Reference())
+//
+// or one NodeConfig on its own:
 //
 //	c := nodeconfig.NewSSM("gpu-hybrid-cluster", "ap-northeast-2", code, activationID)
 //	c.Spec.Kubelet.NodeLabels = map[string]string{"topology.kubernetes.io/zone": "onprem-dc1"}
