@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,7 +178,7 @@ func WriteFileIn(t testing.TB, dir, name string, content []byte) string {
 // merged.
 func ContainerdDump(t testing.TB, rootFor func(dropInDir string) []byte, dropIns map[string][]byte) []byte {
 	t.Helper()
-	bin := Tool(t, "containerd", "containerd")
+	bin := Containerd1(t)
 	dir := t.TempDir()
 	dropInDir := filepath.Join(dir, "config.d")
 	if err := os.MkdirAll(dropInDir, 0o755); err != nil {
@@ -193,6 +194,33 @@ func ContainerdDump(t testing.TB, rootFor func(dropInDir string) []byte, dropIns
 		t.Fatalf("containerd config dump: %v\n%s\nconfig:\n%s", res.Err, res.Stderr, root)
 	}
 	return res.Stdout
+}
+
+// Containerd1 returns a containerd 1.x binary (Debian's package): the
+// version whose whole-table import semantics the version 2 configs are
+// written for. A containerd 2.x earlier on PATH (the lab installs one with
+// go install) is passed over.
+func Containerd1(t testing.TB) string {
+	t.Helper()
+	candidates := []string{"/usr/bin/containerd", "/usr/sbin/containerd", "/usr/local/bin/containerd"}
+	if p, err := exec.LookPath("containerd"); err == nil {
+		candidates = append(candidates, p)
+	}
+	for _, c := range candidates {
+		if !isExecutable(c) {
+			continue
+		}
+		out, err := exec.Command(c, "--version").Output()
+		if err == nil && strings.Contains(string(out), " v1.") {
+			return c
+		}
+	}
+	msg := "containerd 1.x not found (apt-get install -y containerd); the rendered output was not checked by its real consumer"
+	if RequireTools() {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
 }
 
 // DecodeManifests splits a multi-document YAML stream and strictly decodes
