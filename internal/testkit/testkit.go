@@ -210,8 +210,10 @@ func Containerd1(t testing.TB) string {
 		if !isExecutable(c) {
 			continue
 		}
+		// "containerd github.com/containerd/containerd 1.6.20~ds1 …" (Debian)
+		// or "… v1.7.27 …" (upstream builds).
 		out, err := exec.Command(c, "--version").Output()
-		if err == nil && strings.Contains(string(out), " v1.") {
+		if f := strings.Fields(string(out)); err == nil && len(f) >= 3 && strings.HasPrefix(strings.TrimPrefix(f[2], "v"), "1.") {
 			return c
 		}
 	}
