@@ -65,6 +65,22 @@ func TestReferenceBundleGolden(t *testing.T) {
 	}
 }
 
+// TestPlanJSONReadsBack: plan.json decodes into blueprint.Plan and says
+// what the estimate says.
+func TestPlanJSONReadsBack(t *testing.T) {
+	b := render(t, blueprint.Reference())
+	f, _ := b.File("plan.json")
+	var p blueprint.Plan
+	dec := json.NewDecoder(bytes.NewReader(f.Content))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Cost.Total.String() != "$24,489.00" || p.Path.MTU != 8500 || len(p.Nodes) != 10 {
+		t.Errorf("plan.json: total %s, MTU %d, %d nodes", p.Cost.Total, p.Path.MTU, len(p.Nodes))
+	}
+}
+
 func TestRenderIsDeterministic(t *testing.T) {
 	a, b := render(t, blueprint.Reference()), render(t, blueprint.Reference())
 	if len(a.Files) != len(b.Files) {

@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -51,6 +52,21 @@ func (p Percent) String() string {
 
 // MarshalText writes String.
 func (p Percent) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads what MarshalText writes ("61.23%"), exactly.
+func (p *Percent) UnmarshalText(b []byte) error {
+	s, ok := strings.CutSuffix(string(b), "%")
+	if !ok {
+		return fmt.Errorf("cost: percentage %q has no %%", b)
+	}
+	// Two decimals of a percent are the same digits as cents of a dollar.
+	m, err := ParseMoney(s)
+	if err != nil || m%Cent != 0 {
+		return fmt.Errorf("cost: percentage %q: at most two decimals", b)
+	}
+	*p = Percent(m / Cent)
+	return nil
+}
 
 // CloudCost is one cloud option priced for the same GPUs.
 type CloudCost struct {

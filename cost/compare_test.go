@@ -92,3 +92,19 @@ func TestExchangeRate(t *testing.T) {
 		}
 	}
 }
+
+func TestPercentText(t *testing.T) {
+	for _, p := range []cost.Percent{0, 1, 6123, 10000, 12345, -250} {
+		b, _ := p.MarshalText()
+		var back cost.Percent
+		if err := back.UnmarshalText(b); err != nil || back != p {
+			t.Errorf("%s: round trip %d, %v", b, back, err)
+		}
+	}
+	var p cost.Percent
+	for _, bad := range []string{"61.23", "61.234%", "x%", ""} {
+		if err := p.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("UnmarshalText(%q) accepted", bad)
+		}
+	}
+}
