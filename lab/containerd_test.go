@@ -1,0 +1,244 @@
+package lab_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hybridkit/hybridkit/blueprint"
+	"github.com/hybridkit/hybridkit/containerdconf"
+	"github.com/hybridkit/hybridkit/internal/testkit"
+)
+
+// guideDropIn is the adoption guide's spec.containerd.config, verbatim.
+const guideDropIn = `version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  default_runtime_name = "nvidia"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.nvidia]
+    privileged_without_host_devices = false
+    runtime_type = "io.containerd.runc.v2"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.nvidia.options]
+      BinaryName = "/usr/bin/nvidia-container-runtime"
+`
+
+const (
+	pauseImage   = "602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8"
+	registryPath = "/etc/containerd/certs.d:/etc/docker/certs.d"
+	nvidiaBinary = "/usr/bin/nvidia-container-runtime"
+)
+
+// criState is what containerd's CRI plugin runs with.
+type criState struct {
+	DefaultRuntime string
+	Runtimes       map[string]struct {
+		Type          string
+		BinaryName    string
+		SystemdCgroup bool
+	}
+	SandboxImage string
+	ConfigPath   string
+}
+
+// startContainerd runs bin with a root config (its root, state and socket
+// moved into a temporary directory) and drop-ins in config.d, and returns
+// the CRI plugin's state as `crictl info` (and, for containerd 2.x, where
+// crictl no longer shows the image settings, `containerd config dump`)
+// report it.
+func startContainerd(t *testing.T, bin string, root func(dropInDir string) containerdconf.Config, dropIns map[string][]byte) criState {
+	t.Helper()
+	crictl := goTool(t, "crictl", "sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0")
+	dir := t.TempDir()
+	dropInDir := filepath.Join(dir, "config.d")
+	for name, b := range dropIns {
+		testkit.WriteFileIn(t, dropInDir, name, b)
+	}
+	c := root(dropInDir)
+	c.Root, c.State = filepath.Join(dir, "root"), filepath.Join(dir, "state")
+	text, err := containerdconf.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "containerd.sock")
+	text = append(text, []byte(fmt.Sprintf("\n[grpc]\naddress = %q\n", sock))...)
+	cfg := testkit.WriteFileIn(t, dir, "config.toml", text)
+	log, err := os.Create(filepath.Join(dir, "containerd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--config", cfg)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_, _ = cmd.Process.Wait()
+		if t.Failed() {
+			b, _ := os.ReadFile(log.Name())
+			t.Logf("containerd log:\n%s\nconfig:\n%s", b, text)
+		}
+		log.Close()
+	})
+	var info []byte
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := exec.Command(crictl, "--runtime-endpoint", "unix://"+sock, "info").Output()
+		if err == nil {
+			info = out
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("crictl info: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var raw struct {
+		Config struct {
+			Containerd struct {
+				DefaultRuntimeName string `json:"defaultRuntimeName"`
+				Runtimes           map[string]struct {
+					RuntimeType string         `json:"runtimeType"`
+					Options     map[string]any `json:"options"`
+				} `json:"runtimes"`
+			} `json:"containerd"`
+			SandboxImage string `json:"sandboxImage"`
+			Registry     struct {
+				ConfigPath string `json:"configPath"`
+			} `json:"registry"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(info, &raw); err != nil {
+		t.Fatalf("crictl info: %v\n%s", err, info)
+	}
+	st := criState{DefaultRuntime: raw.Config.Containerd.DefaultRuntimeName, SandboxImage: raw.Config.SandboxImage, ConfigPath: raw.Config.Registry.ConfigPath}
+	st.Runtimes = map[string]struct {
+		Type          string
+		BinaryName    string
+		SystemdCgroup bool
+	}{}
+	for name, r := range raw.Config.Containerd.Runtimes {
+		bn, _ := r.Options["BinaryName"].(string)
+		sc, _ := r.Options["SystemdCgroup"].(bool)
+		st.Runtimes[name] = struct {
+			Type          string
+			BinaryName    string
+			SystemdCgroup bool
+		}{r.RuntimeType, bn, sc}
+	}
+	if st.SandboxImage == "" && st.ConfigPath == "" {
+		// containerd 2.x: the image settings live in the images plugin.
+		dump, err := exec.Command(bin, "--config", cfg, "config", "dump").Output()
+		if err != nil {
+			t.Fatalf("config dump: %v", err)
+		}
+		d, err := containerdconf.Parse(dump)
+		if err != nil {
+			t.Fatalf("parsing config dump: %v", err)
+		}
+		if d.CRI != nil {
+			st.SandboxImage, st.ConfigPath = d.CRI.SandboxImage, d.CRI.RegistryConfigPath
+		}
+	}
+	return st
+}
+
+// problems lists how a CRI state falls short of what a GPU node needs.
+func (st criState) problems() []string {
+	var p []string
+	if st.DefaultRuntime != "nvidia" {
+		p = append(p, "default runtime is "+st.DefaultRuntime+", not nvidia")
+	}
+	if r, ok := st.Runtimes["nvidia"]; !ok || r.BinaryName != nvidiaBinary {
+		p = append(p, "no nvidia runtime running "+nvidiaBinary)
+	}
+	if _, ok := st.Runtimes["runc"]; !ok {
+		p = append(p, "the runc runtime is gone")
+	}
+	for name, r := range st.Runtimes {
+		if r.Type == "io.containerd.runc.v2" && !r.SystemdCgroup {
+			p = append(p, "runtime "+name+" lost SystemdCgroup")
+		}
+	}
+	if st.SandboxImage != pauseImage {
+		p = append(p, "sandbox image is "+st.SandboxImage)
+	}
+	if st.ConfigPath != registryPath {
+		p = append(p, "registry config_path is "+fmt.Sprintf("%q", st.ConfigPath))
+	}
+	return p
+}
+
+func nodeadmRoot(dir string) containerdconf.Config {
+	c := containerdconf.NodeadmRoot(pauseImage)
+	c.Imports = []string{dir + "/*.toml"}
+	return c
+}
+
+// TestContainerdRunsTheNVIDIARuntimeAsNodeadmSetsItUp starts containerd
+// 1.6 (Debian) and 2.4 with nodeadm's root config and the rendered
+// drop-in, and 2.4 with the standalone version 3 file, and reads the CRI
+// plugin's state: nvidia is the default runtime, every runc runtime keeps
+// SystemdCgroup, and the sandbox image and registry path survive.
+func TestContainerdRunsTheNVIDIARuntimeAsNodeadmSetsItUp(t *testing.T) {
+	requireRoot(t)
+	bundle := render(t, blueprint.Reference())
+	dropIn := file(t, bundle, "containerd/nodeadm-dropin.toml")
+	v3, err := containerdconf.Parse(file(t, bundle, "containerd/config-containerd2.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		bin  func(*testing.T) string
+		root func(string) containerdconf.Config
+		drop map[string][]byte
+	}{
+		{"containerd-1.6/nodeadm-root+dropin", func(t *testing.T) string { return testkit.Containerd1(t) }, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}},
+		{"containerd-2.4/nodeadm-root+dropin", containerd2, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}},
+		{"containerd-2.4/standalone-v3", containerd2, func(string) containerdconf.Config { return v3 }, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st := startContainerd(t, tc.bin(t), tc.root, tc.drop)
+			if p := st.problems(); len(p) > 0 {
+				t.Errorf("%s: %v", tc.name, p)
+			}
+		})
+	}
+}
+
+func containerd2(t *testing.T) string {
+	return goTool(t, "containerd", "github.com/containerd/containerd/v2/cmd/containerd@v2.4.2")
+}
+
+// TestContainerdNegative shows what the library's drop-in prevents: the
+// guide's drop-in on containerd 1.6 replaces the whole CRI table, and a
+// drop-in without SystemdCgroup loses it — the same check reports both.
+func TestContainerdNegative(t *testing.T) {
+	requireRoot(t)
+	bundle := render(t, blueprint.Reference())
+	noSystemd := strings.ReplaceAll(string(file(t, bundle, "containerd/nodeadm-dropin.toml")), "SystemdCgroup = true", "")
+	for _, tc := range []struct {
+		name   string
+		dropIn string
+		want   []string
+	}{
+		{"guide's drop-in on containerd 1.6", guideDropIn, []string{"the runc runtime is gone", "runtime nvidia lost SystemdCgroup", "registry config_path is \"\""}},
+		{"drop-in without SystemdCgroup", noSystemd, []string{"runtime nvidia lost SystemdCgroup", "runtime runc lost SystemdCgroup"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := startContainerd(t, testkit.Containerd1(t), nodeadmRoot, map[string][]byte{"00-nodeadm.toml": []byte(tc.dropIn)})
+			got := strings.Join(st.problems(), "; ")
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("problems %q lack %q", got, w)
+				}
+			}
+		})
+	}
+}
