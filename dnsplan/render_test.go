@@ -119,11 +119,11 @@ func TestAWSScriptAssociatesEveryRule(t *testing.T) {
 				FromPort   int
 				IpRanges   []struct{ CidrIp string }
 			}
-			if err := json.Unmarshal([]byte(flagValue(t, c, "--ip-permissions")), &perms); err != nil || len(perms) != 1 || perms[0].FromPort != 53 {
+			if err := json.Unmarshal([]byte(testkit.FlagValue(t, c, "--ip-permissions")), &perms); err != nil || len(perms) != 1 || perms[0].FromPort != 53 {
 				t.Errorf("%q: %v %+v", c, err, perms)
 			}
 		case "create-resolver-rule":
-			if flagValue(t, c, "--rule-type") == "FORWARD" && flagValue(t, c, "--resolver-endpoint-id") != "rslvr-out-0123456789abcdef" {
+			if testkit.FlagValue(t, c, "--rule-type") == "FORWARD" && testkit.FlagValue(t, c, "--resolver-endpoint-id") != "rslvr-out-0123456789abcdef" {
 				t.Errorf("rule not created through the outbound endpoint: %q", c)
 			}
 		}
@@ -143,15 +143,6 @@ func TestAWSScriptAssociatesEveryRule(t *testing.T) {
 	if i, j := slices.Index(ops, "get-resolver-endpoint"), slices.Index(ops, "create-resolver-rule"); i < 0 || i > j {
 		t.Errorf("rules are created before the outbound endpoint is operational: %q", ops)
 	}
-}
-
-func flagValue(t *testing.T, call []string, name string) string {
-	t.Helper()
-	i := slices.Index(call, name)
-	if i < 0 || i+1 >= len(call) {
-		t.Fatalf("%s missing from %q", name, call)
-	}
-	return call[i+1]
 }
 
 // TestRenderingsWithoutDNSSECAndWithPorts covers the other branches with

@@ -67,7 +67,7 @@ func TestRemoteNetworkConfigGolden(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("calls = %q", calls)
 	}
-	arg := flagValue(t, calls[0], "--remote-network-config")
+	arg := testkit.FlagValue(t, calls[0], "--remote-network-config")
 	var back netplan.RemoteNetworkConfig
 	if err := json.Unmarshal([]byte(arg), &back); err != nil {
 		t.Fatalf("the CLI received unparseable JSON %q: %v", arg, err)
@@ -75,16 +75,6 @@ func TestRemoteNetworkConfigGolden(t *testing.T) {
 	if errs := back.ValidateAt(nil); len(errs) > 0 || back.RemoteNodeNetworks[0].CIDRs[0] != "192.168.10.0/24" || back.RemotePodNetworks[0].CIDRs[0] != "10.244.0.0/16" {
 		t.Errorf("the CLI received %+v (%v)", back, errs)
 	}
-}
-
-// flagValue returns the argument after flag in one recorded call.
-func flagValue(t *testing.T, call []string, flag string) string {
-	t.Helper()
-	i := slices.Index(call, flag)
-	if i < 0 || i+1 >= len(call) {
-		t.Fatalf("%s missing from %q", flag, call)
-	}
-	return call[i+1]
 }
 
 func TestRemoteNetworkConfigValidate(t *testing.T) {
@@ -335,7 +325,7 @@ func TestConnectivityScripts(t *testing.T) {
 			var got []string
 			for _, c := range calls {
 				got = append(got, c[0]+" "+c[1])
-				if flagValue(t, c, "--region") != refRegion {
+				if testkit.FlagValue(t, c, "--region") != refRegion {
 					t.Errorf("%q: wrong region", c)
 				}
 			}
@@ -345,11 +335,11 @@ func TestConnectivityScripts(t *testing.T) {
 			for _, c := range calls {
 				switch c[1] {
 				case "create-route":
-					if flagValue(t, c, "--transit-gateway-id") != fakeID {
+					if testkit.FlagValue(t, c, "--transit-gateway-id") != fakeID {
 						t.Errorf("create-route did not use the captured Transit Gateway ID: %q", c)
 					}
 				case "create-direct-connect-gateway":
-					if flagValue(t, c, "--amazon-side-asn") != "64513" {
+					if testkit.FlagValue(t, c, "--amazon-side-asn") != "64513" {
 						t.Errorf("DX gateway ASN: %q", c)
 					}
 				case "create-direct-connect-gateway-association":
@@ -361,14 +351,14 @@ func TestConnectivityScripts(t *testing.T) {
 					var opts struct {
 						TunnelOptions []struct{ TunnelInsideCidr string }
 					}
-					if err := json.Unmarshal([]byte(flagValue(t, c, "--options")), &opts); err != nil {
+					if err := json.Unmarshal([]byte(testkit.FlagValue(t, c, "--options")), &opts); err != nil {
 						t.Fatalf("--options is not JSON: %v", err)
 					}
 					if len(opts.TunnelOptions) != 2 || opts.TunnelOptions[0].TunnelInsideCidr != "169.254.10.0/30" || opts.TunnelOptions[1].TunnelInsideCidr != "169.254.10.4/30" {
 						t.Errorf("tunnel options = %+v", opts)
 					}
 				case "create-customer-gateway":
-					if flagValue(t, c, "--ip-address") != "203.0.113.10" || flagValue(t, c, "--bgp-asn") != "65000" {
+					if testkit.FlagValue(t, c, "--ip-address") != "203.0.113.10" || testkit.FlagValue(t, c, "--bgp-asn") != "65000" {
 						t.Errorf("customer gateway: %q", c)
 					}
 				}

@@ -121,25 +121,16 @@ func TestIdentityGolden(t *testing.T) {
 			if !slices.Equal(ops, want) {
 				t.Fatalf("calls = %q\nwant %q", ops, want)
 			}
-			trust := flag(t, calls[0], "--assume-role-policy-document")
+			trust := testkit.FlagValue(t, calls[0], "--assume-role-policy-document")
 			if tc.id.Provider == nodeconfig.ProviderIAMRolesAnywhere && !strings.Contains(trust, `"sts:RoleSessionName":"${aws:PrincipalTag/x509Subject/CN}"`) {
 				t.Errorf("the trust policy does not bind the session name to the certificate CN: %s", trust)
 			}
 			ae := calls[len(calls)-2]
-			if flag(t, ae, "--type") != "HYBRID_LINUX" || flag(t, ae, "--principal-arn") != "arn:aws:iam::111122223333:role/AmazonEKSHybridNodesRole" {
+			if testkit.FlagValue(t, ae, "--type") != "HYBRID_LINUX" || testkit.FlagValue(t, ae, "--principal-arn") != "arn:aws:iam::111122223333:role/AmazonEKSHybridNodesRole" {
 				t.Errorf("access entry call %q", ae)
 			}
 		})
 	}
-}
-
-func flag(t *testing.T, call []string, name string) string {
-	t.Helper()
-	i := slices.Index(call, name)
-	if i < 0 || i+1 >= len(call) {
-		t.Fatalf("%s missing from %q", name, call)
-	}
-	return call[i+1]
 }
 
 func TestActivationInput(t *testing.T) {
@@ -315,7 +306,7 @@ func TestTrustAnchor(t *testing.T) {
 		SourceType string
 		SourceData struct{ X509CertificateData string }
 	}
-	if err := json.Unmarshal([]byte(flag(t, calls[0], "--source")), &src); err != nil {
+	if err := json.Unmarshal([]byte(testkit.FlagValue(t, calls[0], "--source")), &src); err != nil {
 		t.Fatal(err)
 	}
 	if src.SourceType != "CERTIFICATE_BUNDLE" || src.SourceData.X509CertificateData != ca {

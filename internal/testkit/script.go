@@ -73,3 +73,14 @@ func RecordCommands(t testing.TB, script []byte, cmd string, outputs map[string]
 	}
 	return calls
 }
+
+// FlagValue returns the argument after flag in one call recorded by
+// RecordCommands, failing the test when the flag or its value is missing.
+func FlagValue(t testing.TB, call []string, flag string) string {
+	t.Helper()
+	i := slices.Index(call, flag)
+	if i < 0 || i+1 >= len(call) {
+		t.Fatalf("%s missing from %q", flag, call)
+	}
+	return call[i+1]
+}
