@@ -247,6 +247,20 @@ func build(b Blueprint) (*built, field.ErrorList) {
 		out.findings = append(out.findings, advice.WithPrefix("connectivity", r.Lint())...)
 	}
 
+	// What each pool's hosts run (gpu.CheckHost): errors are the blueprint's.
+	for i, p := range b.NodePools {
+		pp := field.NewPath("nodePools").Index(i)
+		for _, f := range gpu.CheckHost(p.hostFacts(b)) {
+			fp := pp.Child(hostField(f.Field))
+			if f.Level == advice.Error {
+				errs = append(errs, field.Invalid(fp, hostValue(p, f.Field), f.Message))
+				continue
+			}
+			f.Field = fp.String()
+			out.findings = append(out.findings, f)
+		}
+	}
+
 	// Node pools and their addresses.
 	names := map[string]string{}
 	addrs := map[netip.Addr]string{}
@@ -375,7 +389,7 @@ func validatePool(pp *field.Path, p NodePool) field.ErrorList {
 		errs = append(errs, field.Invalid(pp.Child("count"), p.Count, "must be 1 to 1000"))
 	}
 	if p.GPU != nil {
-		m, ok := gpu.ModelByAlias(p.GPU.Model)
+		_, ok := gpu.ModelByAlias(p.GPU.Model)
 		if !ok {
 			errs = append(errs, field.NotSupported(pp.Child("gpu", "model"), p.GPU.Model, gpu.Aliases()))
 		}
@@ -384,10 +398,8 @@ func validatePool(pp *field.Path, p NodePool) field.ErrorList {
 		}
 		if ok && p.DriverVersion != "" {
 			major, _, _ := strings.Cut(p.DriverVersion, ".")
-			if n, err := strconv.Atoi(major); err != nil {
+			if _, err := strconv.Atoi(major); err != nil {
 				errs = append(errs, field.Invalid(pp.Child("driverVersion"), p.DriverVersion, "must be an NVIDIA driver version such as 550.127.05"))
-			} else if n < m.MinDriver {
-				errs = append(errs, field.Invalid(pp.Child("driverVersion"), p.DriverVersion, fmt.Sprintf("%s needs driver branch %d or later", m.ProductName, m.MinDriver)))
 			}
 		}
 	}
@@ -410,6 +422,46 @@ func validatePool(pp *field.Path, p NodePool) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// hostFacts describes the pool's hosts for gpu.CheckHost.
+func (p NodePool) hostFacts(b Blueprint) gpu.HostFacts {
+	h := gpu.HostFacts{DriverVersion: p.DriverVersion, ContainerdVersion: p.ContainerdVersion, KubernetesVersion: b.Cluster.KubernetesVersion, CNI: string(b.CNI)}
+	if p.GPU == nil {
+		h.DriverVersion = ""
+	} else {
+		h.GPUs = []string{p.GPU.Model}
+	}
+	switch id, version, _ := strings.Cut(p.OS, "-"); id {
+	case "ubuntu", "rhel":
+		h.OSID, h.OSVersion = id, version
+	case "al2023":
+		h.OSID, h.OSVersion = "amzn", "2023"
+	}
+	return h
+}
+
+// hostField maps a HostFacts field to the pool's.
+func hostField(f string) string {
+	switch f {
+	case "osId", "osVersion":
+		return "os"
+	case "gpus":
+		return "gpu"
+	case "":
+		return "os"
+	}
+	return f
+}
+
+func hostValue(p NodePool, f string) string {
+	switch f {
+	case "driverVersion":
+		return p.DriverVersion
+	case "containerdVersion":
+		return p.ContainerdVersion
+	}
+	return p.OS
 }
 
 // server is the pool's hardware for the cost model.
