@@ -123,15 +123,28 @@ type Peer struct {
 	SecurityGroupID string `json:"securityGroupId,omitempty"`
 }
 
-// Peer constructors.
-func PeerNetwork(name string) Peer      { return Peer{Network: name} }
-func PeerRole(r Role) Peer              { return Peer{Role: r} }
-func PeerClusterENIs() Peer             { return Peer{ClusterENIs: true} }
-func PeerPrefix(p netip.Prefix) Peer    { return Peer{Prefix: p} }
-func PeerHost(a netip.Addr) Peer        { return Peer{Prefix: netip.PrefixFrom(a, a.BitLen())} }
+// PeerNetwork is the plan's network called name.
+func PeerNetwork(name string) Peer { return Peer{Network: name} }
+
+// PeerRole is every network of the plan with role r.
+func PeerRole(r Role) Peer { return Peer{Role: r} }
+
+// PeerClusterENIs is the subnets that hold the EKS cluster's ENIs.
+func PeerClusterENIs() Peer { return Peer{ClusterENIs: true} }
+
+// PeerPrefix is an explicit IPv4 prefix.
+func PeerPrefix(p netip.Prefix) Peer { return Peer{Prefix: p} }
+
+// PeerHost is one address, as a /32.
+func PeerHost(a netip.Addr) Peer { return Peer{Prefix: netip.PrefixFrom(a, a.BitLen())} }
+
+// PeerEndpoint is a public AWS endpoint reached by name (any address).
 func PeerEndpoint(hostname string) Peer { return Peer{Any: true, Host: hostname} }
-func PeerSecurityGroup(id string) Peer  { return Peer{SecurityGroupID: id} }
-func (p Peer) isSecurityGroup() bool    { return p.SecurityGroupID != "" }
+
+// PeerSecurityGroup is a security group on the AWS side of a flow.
+func PeerSecurityGroup(id string) Peer { return Peer{SecurityGroupID: id} }
+
+func (p Peer) isSecurityGroup() bool { return p.SecurityGroupID != "" }
 func (p Peer) key() string              { return p.String() }
 func peerCount(p Peer) (n int) {
 	return countTrue(p.Network != "", p.Role != "", p.ClusterENIs, p.Prefix.IsValid(), p.Any, p.SecurityGroupID != "")
