@@ -145,7 +145,7 @@ func PeerEndpoint(hostname string) Peer { return Peer{Any: true, Host: hostname}
 func PeerSecurityGroup(id string) Peer { return Peer{SecurityGroupID: id} }
 
 func (p Peer) isSecurityGroup() bool { return p.SecurityGroupID != "" }
-func (p Peer) key() string              { return p.String() }
+func (p Peer) key() string           { return p.String() }
 func peerCount(p Peer) (n int) {
 	return countTrue(p.Network != "", p.Role != "", p.ClusterENIs, p.Prefix.IsValid(), p.Any, p.SecurityGroupID != "")
 }
