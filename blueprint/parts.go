@@ -129,10 +129,7 @@ func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
 	}
 	var errs field.ErrorList
 	for _, n := range needs {
-		found := slices.ContainsFunc(rules, func(r netplan.Rule) bool {
-			return r.Protocol == n.proto && (r.Ports.All() || r.Ports.First <= n.port && n.port <= r.Ports.Last) && r.To == n.to
-		})
-		if !found {
+		if !rules.Allows(n.proto, netplan.Port(n.port), netplan.Peer{}, n.to) {
 			errs = append(errs, field.Invalid(field.NewPath(n.path), n.to.String(), fmt.Sprintf("no firewall rule allows %s %d (%s)", n.proto, n.port, n.why)))
 		}
 	}

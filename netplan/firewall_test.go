@@ -360,3 +360,25 @@ func ExampleSecurityGroup() {
 	// egress tcp 9443 9443 10.244.0.0/16
 	// egress tcp 10250 10250 192.168.10.0/24
 }
+
+func TestRuleSetAllows(t *testing.T) {
+	rs := referenceRules(t)
+	nodes, eni := netplan.PeerRole(netplan.RoleRemoteNode), netplan.PeerClusterENIs()
+	for _, tc := range []struct {
+		name  string
+		proto netplan.Protocol
+		ports netplan.PortRange
+		from  netplan.Peer
+		want  bool
+	}{
+		{"kubelet from the cluster", netplan.ProtoTCP, netplan.Port(10250), eni, true},
+		{"kubelet from any source", netplan.ProtoTCP, netplan.Port(10250), netplan.Peer{}, true},
+		{"kubelet from the pods", netplan.ProtoTCP, netplan.Port(10250), netplan.PeerRole(netplan.RoleRemotePod), false},
+		{"kubelet over UDP", netplan.ProtoUDP, netplan.Port(10250), eni, false},
+		{"a port in no rule", netplan.ProtoTCP, netplan.Port(12345), netplan.Peer{}, false},
+	} {
+		if got := rs.Allows(tc.proto, tc.ports, tc.from, nodes); got != tc.want {
+			t.Errorf("%s: Allows = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -304,6 +304,22 @@ func (rs RuleSet) ValidateAt(fp *field.Path, plan Plan) field.ErrorList {
 	return errs
 }
 
+// Allows reports whether some rule lets proto traffic on ports from from
+// to to: the same protocol and destination, a port range that covers
+// ports (a rule for every port covers all), and the same source or one
+// for any address. A zero from stands for any source.
+func (rs RuleSet) Allows(proto Protocol, ports PortRange, from, to Peer) bool {
+	for _, r := range rs {
+		if r.Protocol != proto || r.To != to || from != (Peer{}) && r.From != from && !r.From.Any {
+			continue
+		}
+		if r.Ports.All() || r.Ports.First <= ports.First && ports.Last <= r.Ports.Last {
+			return true
+		}
+	}
+	return false
+}
+
 func (r Rule) identity() string {
 	t := ""
 	if r.ICMPType != nil {

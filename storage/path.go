@@ -74,25 +74,11 @@ func CheckPath(c PathCheck) []advice.Finding {
 		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathMTU, Field: "path", Message: msg, Ref: "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html"})
 	}
 	for _, need := range netplan.NFSProfile(c.Plan, c.Share) {
-		if !hasFlow(c.Rules, need) {
+		if !c.Rules.Allows(need.Protocol, need.Ports, need.From, need.To) {
 			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeFirewallMissing, Field: "rules",
 				Message: fmt.Sprintf("no rule allows %s %s from %s to the NFS server %s (%s)", need.Protocol, need.Ports, need.From, c.Share.Server, need.Purpose),
 				Ref:     need.Ref})
 		}
 	}
 	return advice.Sort(fs)
-}
-
-// hasFlow reports whether rules allow need: the same protocol and
-// destination, and a port range and source that cover it.
-func hasFlow(rules netplan.RuleSet, need netplan.Rule) bool {
-	for _, r := range rules {
-		if r.Protocol != need.Protocol || r.To != need.To || r.From != need.From && !r.From.Any {
-			continue
-		}
-		if r.Ports.All() || r.Ports.First <= need.Ports.First && need.Ports.Last <= r.Ports.Last {
-			return true
-		}
-	}
-	return false
 }
