@@ -112,20 +112,7 @@ func reservedInSubnet(subnet netip.Prefix, ip netip.Addr) bool {
 // validResolverName: Resolver names are at most 64 of [a-zA-Z0-9 _-] and
 // not only digits (Route 53 Resolver API model, shape Name).
 func validResolverName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	digits := true
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == ' ', r == '_', r == '-':
-			digits = false
-		default:
-			return false
-		}
-	}
-	return !digits
+	return ivalidation.IsName(s, 64, " _-") && strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
 }
 
 func (p Plan) validateRules(rp *field.Path) field.ErrorList {

@@ -197,17 +197,7 @@ func isRouteTarget(s string) bool {
 
 // validDXGatewayName reports whether s can name a Direct Connect gateway:
 // 1 to 100 letters, digits, spaces, periods, underscores and hyphens.
-func validDXGatewayName(s string) bool {
-	if s == "" || len(s) > 100 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" ._-", r)) {
-			return false
-		}
-	}
-	return true
-}
+func validDXGatewayName(s string) bool { return ivalidation.IsName(s, 100, " ._-") }
 
 // privateASN reports whether n is in the private ASN ranges AWS accepts for
 // Amazon-side ASNs: 64512–65534 and 4200000000–4294967294 (EC2 API,

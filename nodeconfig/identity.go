@@ -181,31 +181,11 @@ func (id Identity) ValidateAt(fp *field.Path) field.ErrorList {
 
 // validRoleName: IAM role names are 1 to 64 of [\w+=,.@-] (IAM API
 // reference, CreateRole RoleName).
-func validRoleName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_+=,.@-", r)) {
-			return false
-		}
-	}
-	return true
-}
+func validRoleName(s string) bool { return ivalidation.IsName(s, 64, "_+=,.@-") }
 
 // validProfileName: IAM Roles Anywhere resource names are 1 to 255 of
 // [ a-zA-Z0-9-_] (IAM Roles Anywhere API reference, CreateProfile name).
-func validProfileName(s string) bool {
-	if s == "" || len(s) > 255 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == ' ' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
+func validProfileName(s string) bool { return ivalidation.IsName(s, 255, " -_") }
 
 // Partition returns the AWS partition of a Region: aws-cn for cn-*,
 // aws-us-gov for us-gov-*, the ISO partitions for their Regions, otherwise

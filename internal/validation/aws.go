@@ -58,7 +58,15 @@ func IsClusterName(s string) bool {
 	if len(s) == 0 || len(s) > 100 || !isAlnum(rune(s[0])) {
 		return false
 	}
-	return allIn(s, func(r rune) bool { return isAlnum(r) || r == '-' || r == '_' })
+	return IsName(s, 100, "-_")
+}
+
+// IsName reports whether s is 1 to maxLen ASCII letters, digits and
+// characters of punct: the shape of most AWS resource names (IAM roles,
+// Direct Connect gateways, Route 53 Resolver objects, IAM Roles Anywhere
+// profiles), each with its own punctuation.
+func IsName(s string, maxLen int, punct string) bool {
+	return s != "" && len(s) <= maxLen && allIn(s, func(r rune) bool { return isAlnum(r) || strings.ContainsRune(punct, r) })
 }
 
 // AccountID checks a 12-digit AWS account ID. Empty is an error.

@@ -56,3 +56,23 @@ func TestAWSNames(t *testing.T) {
 }
 
 func vpc(p *field.Path, s string) field.ErrorList { return validation.ResourceID(p, s, "vpc") }
+
+func TestIsName(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		max   int
+		punct string
+		want  bool
+	}{
+		{"AmazonEKSHybridNodesRole", 64, "_+=,.@-", true},
+		{"role/with/path", 64, "_+=,.@-", false},
+		{"gpu hybrid dxgw", 100, " ._-", true},
+		{"", 10, "-", false},
+		{strings.Repeat("a", 11), 10, "-", false},
+		{"é", 10, "-", false},
+	} {
+		if got := validation.IsName(tc.s, tc.max, tc.punct); got != tc.want {
+			t.Errorf("IsName(%q, %d, %q) = %v", tc.s, tc.max, tc.punct, got)
+		}
+	}
+}
