@@ -100,51 +100,62 @@ var (
 // any key. Values of the wrong shape (a string where a struct is expected)
 // are left for the decoder to report.
 func UnknownFields(doc any, t reflect.Type, path *field.Path) field.ErrorList {
+	return walk(doc, t, path, func(_ any, t reflect.Type, _ *field.Path) (field.ErrorList, bool) {
+		return nil, !decodesItself(t)
+	}, func(p *field.Path) field.ErrorList {
+		return field.ErrorList{field.Forbidden(p, "unknown field")}
+	})
+}
+
+// decodesItself reports whether t (or *t) is a json.Unmarshaler or an
+// encoding.TextUnmarshaler: its keys are its own business.
+func decodesItself(t reflect.Type) bool {
+	return reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler)
+}
+
+// walk visits doc against t, following structs, maps and slices. At every
+// value visit may report errors and says whether to descend. Inside a
+// struct, a key t has no field for goes to unknown.
+func walk(doc any, t reflect.Type, path *field.Path, visit func(doc any, t reflect.Type, path *field.Path) (field.ErrorList, bool), unknown func(*field.Path) field.ErrorList) field.ErrorList {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if doc == nil || reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+	if doc == nil {
 		return nil
+	}
+	errs, descend := visit(doc, t, path)
+	if !descend {
+		return errs
 	}
 	switch t.Kind() {
 	case reflect.Struct:
 		obj, ok := doc.(map[string]any)
 		if !ok {
-			return nil
+			return errs
 		}
 		fields := jsonFields(t)
-		var errs field.ErrorList
 		for _, k := range sortedKeys(obj) {
 			ft, ok := fields[k]
 			if !ok {
-				errs = append(errs, field.Forbidden(child(path, k), "unknown field"))
+				errs = append(errs, unknown(child(path, k))...)
 				continue
 			}
-			errs = append(errs, UnknownFields(obj[k], ft, child(path, k))...)
+			errs = append(errs, walk(obj[k], ft, child(path, k), visit, unknown)...)
 		}
-		return errs
 	case reflect.Map:
-		obj, ok := doc.(map[string]any)
-		if !ok {
-			return nil
+		if obj, ok := doc.(map[string]any); ok {
+			for _, k := range sortedKeys(obj) {
+				errs = append(errs, walk(obj[k], t.Elem(), path.Key(k), visit, unknown)...)
+			}
 		}
-		var errs field.ErrorList
-		for _, k := range sortedKeys(obj) {
-			errs = append(errs, UnknownFields(obj[k], t.Elem(), path.Key(k))...)
-		}
-		return errs
 	case reflect.Slice, reflect.Array:
-		arr, ok := doc.([]any)
-		if !ok {
-			return nil
+		if arr, ok := doc.([]any); ok {
+			for i, el := range arr {
+				errs = append(errs, walk(el, t.Elem(), path.Index(i), visit, unknown)...)
+			}
 		}
-		var errs field.ErrorList
-		for i, el := range arr {
-			errs = append(errs, UnknownFields(el, t.Elem(), path.Index(i))...)
-		}
-		return errs
 	}
-	return nil
+	return errs
 }
 
 // jsonFields returns the JSON names of t's fields and their types, with
@@ -189,50 +200,21 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 // and refuses it — every one with its path, where encoding/json would stop
 // at the first without saying where.
 func InvalidTexts(doc any, t reflect.Type, path *field.Path) field.ErrorList {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if doc == nil {
-		return nil
-	}
-	if reflect.PointerTo(t).Implements(textUnmarshaler) && !reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+	return walk(doc, t, path, func(doc any, t reflect.Type, path *field.Path) (field.ErrorList, bool) {
+		if !reflect.PointerTo(t).Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+			// Descend, even into a json.Unmarshaler: its fields are still
+			// decoded by encoding/json and can hold text types.
+			return nil, !reflect.PointerTo(t).Implements(textUnmarshaler)
+		}
 		str, ok := doc.(string)
 		if !ok {
-			return nil
+			return nil, false
 		}
-		v := reflect.New(t).Interface().(encoding.TextUnmarshaler)
-		if err := v.UnmarshalText([]byte(str)); err != nil {
-			return field.ErrorList{field.Invalid(path, str, err.Error())}
+		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(str)); err != nil {
+			return field.ErrorList{field.Invalid(path, str, err.Error())}, false
 		}
-		return nil
-	}
-	var errs field.ErrorList
-	switch t.Kind() {
-	case reflect.Struct:
-		obj, ok := doc.(map[string]any)
-		if !ok {
-			return nil
-		}
-		fields := jsonFields(t)
-		for _, k := range sortedKeys(obj) {
-			if ft, ok := fields[k]; ok {
-				errs = append(errs, InvalidTexts(obj[k], ft, child(path, k))...)
-			}
-		}
-	case reflect.Map:
-		if obj, ok := doc.(map[string]any); ok {
-			for _, k := range sortedKeys(obj) {
-				errs = append(errs, InvalidTexts(obj[k], t.Elem(), path.Key(k))...)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if arr, ok := doc.([]any); ok {
-			for i, el := range arr {
-				errs = append(errs, InvalidTexts(el, t.Elem(), path.Index(i))...)
-			}
-		}
-	}
-	return errs
+		return nil, false
+	}, func(*field.Path) field.ErrorList { return nil })
 }
 
 func sortedKeys(m map[string]any) []string {
