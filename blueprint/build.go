@@ -75,6 +75,7 @@ type built struct {
 	nodes      []node
 	volumes    []storage.Volume
 	devicePlug gpu.DevicePluginOptions
+	planned    []PlannedNode // the nodes as plan.json and the report show them
 	estimate   cost.Estimate
 	scenarios  []cost.Result
 	comparison *cost.Comparison
@@ -191,8 +192,9 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	// Address plan.
 	plan, netMap := b.networkPlan()
 	plan.Default()
-	if err := plan.Validate(); err != nil {
-		errs = append(errs, netMap.translate(ivalidation.FieldErrors(err))...)
+	planErr := plan.Validate()
+	if planErr != nil {
+		errs = append(errs, netMap.translate(ivalidation.FieldErrors(planErr))...)
 	}
 	out.plan = plan
 	for _, f := range withFields(plan.Lint(), netMap) {
@@ -238,7 +240,7 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	out.conn = conn
 	if cerrs := conn.ValidateAt(field.NewPath("connectivity")); len(cerrs) > 0 {
 		errs = append(errs, connMap.translate(cerrs)...)
-	} else if plan.Validate() == nil {
+	} else if planErr == nil {
 		r, err := netplan.PlanRouting(plan, conn)
 		if err != nil {
 			errs = append(errs, connMap.translate(netMap.translate(ivalidation.FieldErrors(err)))...)

@@ -58,6 +58,7 @@ func Render(b Blueprint) (Bundle, []advice.Finding, error) {
 		}
 		return 0
 	})
+	bt.planned = bt.plannedNodes()
 	plan, err := bt.planJSON(findings)
 	if err != nil {
 		return Bundle{}, nil, err

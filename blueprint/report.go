@@ -82,7 +82,7 @@ func (bt *built) planJSON(findings []advice.Finding) ([]byte, error) {
 	p := Plan{
 		Cluster: bt.bp.Cluster, Networks: bt.plan,
 		Path:                PathSummary{Hops: bt.path.Hops, MTU: mtu, PodMTU: bt.path.PodMTU(), PingPayload: bt.path.PingPayload(), Thresholds: netplan.GuideThresholds()},
-		RemoteNetworkConfig: rnc, Routing: bt.routing, Firewall: bt.rules, DNS: bt.dns, Nodes: bt.plannedNodes(),
+		RemoteNetworkConfig: rnc, Routing: bt.routing, Firewall: bt.rules, DNS: bt.dns, Nodes: bt.planned,
 		Cost: bt.estimate, Scenarios: bt.scenarios, Comparison: bt.comparison, Converted: bt.converted, Findings: findings,
 	}
 	js, err := json.MarshalIndent(p, "", "  ")
@@ -222,7 +222,7 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 
 	w("\n## Hybrid nodes and GPUs\n\n")
 	nrows := [][]string{}
-	for _, n := range bt.plannedNodes() {
+	for _, n := range bt.planned {
 		capacity := []string{}
 		for k, v := range n.Capacity {
 			capacity = append(capacity, string(k)+"="+strconv.FormatInt(v, 10))
