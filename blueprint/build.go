@@ -44,7 +44,7 @@ func (m pathMap) translate(errs field.ErrorList) field.ErrorList {
 func (m pathMap) path(s string) string {
 	best := -1
 	for i, p := range m {
-		if (s == p[0] || strings.HasPrefix(s, p[0]+".") || strings.HasPrefix(s, p[0]+"[")) && (best < 0 || len(p[0]) > len(m[best][0])) {
+		if under(s, p[0]) && (best < 0 || len(p[0]) > len(m[best][0])) {
 			best = i
 		}
 	}
@@ -364,11 +364,17 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	return out, errs
 }
 
+// under reports whether the field path s is prefix or lies below it
+// ("vpc.subnets[0].id" is under "vpc" and "vpc.subnets", not "vp").
+func under(s, prefix string) bool {
+	return s == prefix || strings.HasPrefix(s, prefix+".") || strings.HasPrefix(s, prefix+"[")
+}
+
 // hasErrUnder reports whether an error lies at or under one of the paths.
 func hasErrUnder(errs field.ErrorList, paths ...string) bool {
 	for _, e := range errs {
 		for _, p := range paths {
-			if e.Field == p || strings.HasPrefix(e.Field, p+".") || strings.HasPrefix(e.Field, p+"[") {
+			if under(e.Field, p) {
 				return true
 			}
 		}
