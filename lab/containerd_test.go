@@ -3,7 +3,6 @@ package lab_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -66,23 +65,11 @@ func startContainerd(t *testing.T, bin string, root func(dropInDir string) conta
 	sock := filepath.Join(dir, "containerd.sock")
 	text = append(text, []byte(fmt.Sprintf("\n[grpc]\naddress = %q\n", sock))...)
 	cfg := testkit.WriteFileIn(t, dir, "config.toml", text)
-	log, err := os.Create(filepath.Join(dir, "containerd.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "--config", cfg)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	daemon(t, "", "containerd", bin, "--config", cfg)
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_, _ = cmd.Process.Wait()
 		if t.Failed() {
-			b, _ := os.ReadFile(log.Name())
-			t.Logf("containerd log:\n%s\nconfig:\n%s", b, text)
+			t.Logf("config:\n%s", text)
 		}
-		log.Close()
 	})
 	var info []byte
 	deadline := time.Now().Add(30 * time.Second)

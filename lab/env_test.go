@@ -128,17 +128,20 @@ func inNS(t *testing.T, ns string, prog string, args ...string) ([]byte, error) 
 	return exec.Command(ip, append([]string{"netns", "exec", ns, prog}, args...)...).CombinedOutput()
 }
 
-// daemon starts a long-running program inside a namespace and kills it
-// (by PID) when the test ends. Its output goes to a log file that a
-// failing test prints.
+// daemon starts a long-running program inside a namespace (or, with ns
+// "", where the test runs) and kills it (by PID) when the test ends. Its
+// output goes to a log file that a failing test prints.
 func daemon(t *testing.T, ns, name string, prog string, args ...string) *os.File {
 	t.Helper()
-	ip := testkit.Tool(t, "ip", "iproute2")
 	log, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(ip, append([]string{"netns", "exec", ns, prog}, args...)...)
+	cmd := exec.Command(prog, args...)
+	if ns != "" {
+		ip := testkit.Tool(t, "ip", "iproute2")
+		cmd = exec.Command(ip, append([]string{"netns", "exec", ns, prog}, args...)...)
+	}
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)
