@@ -318,8 +318,9 @@ func TestParseRefusesWithPaths(t *testing.T) {
 	for _, e := range ivalidation.FieldErrors(err) {
 		got = append(got, e.Field)
 	}
-	if !slices.Equal(got, []string{"cluster.nodeName"}) {
-		t.Errorf("unknown key first: %v (%v)", got, err)
+	// Unknown keys and bad values together, in document order.
+	if !slices.Equal(got, []string{"cluster.nodeName", "dns.zones[0]", "vpc.cidr"}) {
+		t.Errorf("unknown key and bad values: %v (%v)", got, err)
 	}
 	doc = strings.Replace(doc, "  nodeName: x\n", "", 1)
 	_, err = blueprint.Parse([]byte(doc))

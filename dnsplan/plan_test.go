@@ -228,7 +228,8 @@ func TestHostileNamesRefusedWithPath(t *testing.T) {
 		for _, e := range ivalidation.FieldErrors(err) {
 			fields = append(fields, e.Field)
 		}
-		if want := []string{"onPrem.forwardToAws[1]", "rules[0].domain"}; !slices.Equal(fields, want) {
+		// In document order.
+		if want := []string{"rules[0].domain", "onPrem.forwardToAws[1]"}; !slices.Equal(fields, want) {
 			t.Errorf("ParsePlan with %q: fields %v, want %v (%v)", name, fields, want, err)
 		}
 	}

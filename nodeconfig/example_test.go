@@ -71,8 +71,8 @@ spec:
 		}
 	}
 	// Output:
-	// spec.featureGates - unknown field
-	// spec.hybrid.region - unknown field
+	// spec.featureGates - unknown field (line 4, column 3)
+	// spec.hybrid.region - unknown field (line 7, column 5)
 }
 
 // Validate returns every problem at once; each is a *field.Error with the
