@@ -98,23 +98,28 @@ type Finding struct {
 	Ref string `json:"ref,omitempty"`
 }
 
+// MaxMessage is how many runes of a Message, Field or Ref String prints.
+const MaxMessage = 1000
+
 // String formats the finding on one line:
 //
 //	warning: spec.kubelet.flags[0]: message (see ref)
 //
-// Empty Field and Ref are left out.
+// Empty Field and Ref are left out. Every part goes through Printable, so
+// a finding that carries user text is safe to print on a terminal: no
+// control character, line break or megabyte-long value gets through.
 func (f Finding) String() string {
 	var b strings.Builder
 	b.WriteString(f.Level.String())
 	b.WriteString(": ")
 	if f.Field != "" {
-		b.WriteString(f.Field)
+		b.WriteString(Printable(f.Field, MaxMessage))
 		b.WriteString(": ")
 	}
-	b.WriteString(f.Message)
+	b.WriteString(Printable(f.Message, MaxMessage))
 	if f.Ref != "" {
 		b.WriteString(" (see ")
-		b.WriteString(f.Ref)
+		b.WriteString(Printable(f.Ref, MaxMessage))
 		b.WriteString(")")
 	}
 	return b.String()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hybridkit/hybridkit/advice"
@@ -131,4 +132,34 @@ func ExampleFinding() {
 	// Output:
 	// warning: onPremZones[0]: "company.local" is reserved for mDNS; prefer a name under .internal (see RFC 6762 §3)
 	// true
+}
+
+func TestQuoteAndPrintable(t *testing.T) {
+	long := strings.Repeat("é", 100)
+	for _, tc := range []struct{ name, got, want string }{
+		{"plain", advice.Quote("company.local"), `"company.local"`},
+		{"controls", advice.Quote("a\nb\x1b[31m\"c\""), `"a\nb\x1b[31m\"c\""`},
+		{"invalid UTF-8", advice.Quote("a\xffb"), `"a\xffb"`},
+		{"long", advice.Quote(long), `"` + strings.Repeat("é", 80) + `"…`},
+		{"80 is kept whole", advice.Quote(strings.Repeat("a", 80)), `"` + strings.Repeat("a", 80) + `"`},
+		{"printable keeps quotes", advice.Printable(`say "hi"\n`, 0), `say "hi"\n`},
+		{"printable escapes", advice.Printable("line\nforged: error\t\u2028", 0), `line\nforged: error\t\u2028`},
+		{"printable bad byte", advice.Printable("x\xc3", 0), `x\xc3`},
+		{"printable cut", advice.Printable("abcdef", 3), "abc…"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestFindingStringIsOneSafeLine(t *testing.T) {
+	f := advice.Finding{Level: advice.Error, Field: "labels[a\nb]", Message: strings.Repeat("x", 1<<20) + "\n" + "error: forged", Ref: "\x1b]0;title\x07"}
+	s := f.String()
+	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		t.Errorf("control character in %q", s[:100])
+	}
+	if len(s) > 4*advice.MaxMessage {
+		t.Errorf("String is %d bytes", len(s))
+	}
 }

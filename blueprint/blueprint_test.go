@@ -40,7 +40,7 @@ func TestReferenceBundleGolden(t *testing.T) {
 		}
 	}
 	want := map[string]bool{"bundle.json": true}
-	for _, f := range b.Files {
+	for _, f := range b.Files() {
 		testkit.Golden(t, filepath.Join("reference", filepath.FromSlash(f.Path)), f.Content)
 		want[f.Path] = true
 	}
@@ -83,12 +83,12 @@ func TestPlanJSONReadsBack(t *testing.T) {
 
 func TestRenderIsDeterministic(t *testing.T) {
 	a, b := render(t, blueprint.Reference()), render(t, blueprint.Reference())
-	if len(a.Files) != len(b.Files) {
+	if a.Len() != b.Len() {
 		t.Fatal("different file counts")
 	}
-	for i := range a.Files {
-		if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Content, b.Files[i].Content) {
-			t.Errorf("%s differs between two renders", a.Files[i].Path)
+	for i := range a.Files() {
+		if a.Files()[i].Path != b.Files()[i].Path || !bytes.Equal(a.Files()[i].Content, b.Files()[i].Content) {
+			t.Errorf("%s differs between two renders", a.Files()[i].Path)
 		}
 	}
 }
@@ -102,7 +102,7 @@ func TestBundleThroughRealConsumers(t *testing.T) {
 		bindOptions = f.Content
 	}
 	kinds := map[blueprint.Kind]int{}
-	for _, f := range b.Files {
+	for _, f := range b.Files() {
 		kinds[f.Kind]++
 		t.Run(f.Path, func(t *testing.T) {
 			switch f.Kind {
@@ -228,7 +228,7 @@ func TestSecretsOnlyInNodeConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range b.Files {
+	for _, f := range b.Files() {
 		if has := bytes.Contains(f.Content, []byte(code)); has != (f.Kind == blueprint.KindNodeConfig) {
 			t.Errorf("%s: holds the activation code = %v", f.Path, has)
 		}
@@ -288,7 +288,7 @@ func TestInvalidBlueprints(t *testing.T) {
 			b := blueprint.Reference()
 			tc.mutate(&b)
 			bundle, findings, err := blueprint.Render(b)
-			if err == nil || len(bundle.Files) != 0 || findings != nil {
+			if err == nil || bundle.Len() != 0 || findings != nil {
 				t.Fatalf("Render accepted it: %v", err)
 			}
 			var got []string
@@ -340,7 +340,7 @@ func TestWithoutActivationNoNodeConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range bundle.Files {
+	for _, f := range bundle.Files() {
 		if f.Kind == blueprint.KindNodeConfig {
 			t.Errorf("%s rendered without an activation", f.Path)
 		}

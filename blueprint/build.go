@@ -2,6 +2,7 @@ package blueprint
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
 	"github.com/hybridkit/hybridkit/gpu"
+	"github.com/hybridkit/hybridkit/internal/imageref"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
@@ -194,7 +196,7 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	plan.Default()
 	planErr := plan.Validate()
 	if planErr != nil {
-		errs = append(errs, netMap.translate(ivalidation.FieldErrors(planErr))...)
+		errs = append(errs, netMap.translate(ivalidation.FieldErrorsAt(field.NewPath("site"), planErr))...)
 	}
 	out.plan = plan
 	for _, f := range withFields(plan.Lint(), netMap) {
@@ -211,7 +213,7 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	if b.Site.NodeMTU < 1280 || b.Site.NodeMTU > 9216 {
 		errs = append(errs, field.Invalid(field.NewPath("site", "nodeMtu"), b.Site.NodeMTU, "must be 1280 to 9216"))
 	} else if err := out.path.Validate(); err != nil {
-		errs = append(errs, pathMap{{"hops[0]", "site.nodeMtu"}, {"hops[1]", "connectivity.directConnect.vifMtu"}}.translate(ivalidation.FieldErrors(err))...)
+		errs = append(errs, pathMap{{"hops[0]", "site.nodeMtu"}, {"hops[1]", "connectivity.directConnect.vifMtu"}}.translate(ivalidation.FieldErrorsAt(field.NewPath("connectivity"), err))...)
 	} else if pod := out.path.PodMTU(); pod < 1280 {
 		errs = append(errs, field.Invalid(field.NewPath("connectivity"), pod, fmt.Sprintf("the pod MTU through this path with %s is %d, below IPv6's minimum of 1280", out.path.Encapsulation, pod)))
 	}
@@ -243,7 +245,7 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	} else if planErr == nil {
 		r, err := netplan.PlanRouting(plan, conn)
 		if err != nil {
-			errs = append(errs, connMap.translate(netMap.translate(ivalidation.FieldErrors(err)))...)
+			errs = append(errs, connMap.translate(netMap.translate(ivalidation.FieldErrorsAt(field.NewPath("connectivity"), err)))...)
 		}
 		out.routing = r
 		out.findings = append(out.findings, advice.WithPrefix("connectivity", r.Lint())...)
@@ -274,10 +276,20 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	if len(b.NodePools) == 0 {
 		errs = append(errs, field.Required(field.NewPath("nodePools"), "at least one pool of hybrid nodes"))
 	}
+	total := b.totalNodes()
+	if total > nodeconfig.MaxNodes {
+		errs = append(errs, field.TooMany(field.NewPath("nodePools"), total, nodeconfig.MaxNodes))
+	}
 	for i, p := range b.NodePools {
 		pp := field.NewPath("nodePools").Index(i)
-		errs = append(errs, validatePool(pp, p)...)
-		nodes, err := nodeconfig.NodesNamed(p.HostnamePattern, 1, max(p.Count, 1))
+		perrs := validatePool(pp, p)
+		errs = append(errs, perrs...)
+		// Nothing proportional to the count is built before the count is
+		// known to be in range.
+		if hasErrUnder(perrs, pp.Child("count").String()) || total > nodeconfig.MaxNodes {
+			continue
+		}
+		nodes, err := nodeconfig.NodesNamed(p.HostnamePattern, 1, p.Count)
 		if err != nil {
 			errs = append(errs, field.Invalid(pp.Child("hostnamePattern"), p.HostnamePattern, strings.TrimPrefix(err.Error(), "nodeconfig: ")))
 			continue
@@ -346,6 +358,8 @@ func build(b Blueprint) (*built, field.ErrorList) {
 		out.findings = append(out.findings, advice.WithPrefix(ep.String(), v.Lint())...)
 	}
 
+	errs = append(errs, validateWorkloads(field.NewPath("workloads"), b.Workloads)...)
+
 	// Firewall rules.
 	if len(errs) == 0 {
 		rules, rerrs := out.firewall()
@@ -388,13 +402,31 @@ func validMinor(v string) bool {
 	return ok && major == "1" && err == nil && n >= 23 && n <= 99 && strconv.Itoa(n) == minor
 }
 
+// MaxReplicas bounds a workload's replicas.
+const MaxReplicas = 10_000
+
+// validateWorkloads checks what reaches the example manifests: image
+// references by their grammar, and the replica count.
+func validateWorkloads(wp *field.Path, w Workloads) field.ErrorList {
+	var errs field.ErrorList
+	for _, img := range []struct{ name, ref string }{{"trainingImage", w.TrainingImage}, {"webImage", w.WebImage}} {
+		if _, err := imageref.Parse(img.ref); err != nil {
+			errs = append(errs, field.Invalid(wp.Child(img.name), img.ref, err.Error()))
+		}
+	}
+	if w.CriticalReplicas < 1 || w.CriticalReplicas > MaxReplicas {
+		errs = append(errs, field.Invalid(wp.Child("criticalReplicas"), w.CriticalReplicas, fmt.Sprintf("must be 1 to %d (0 takes the default, %d)", MaxReplicas, DefaultCriticalReplicas)))
+	}
+	return errs
+}
+
 func validatePool(pp *field.Path, p NodePool) field.ErrorList {
 	var errs field.ErrorList
 	for _, msg := range k8svalidation.IsDNS1123Label(p.Name) {
 		errs = append(errs, field.Invalid(pp.Child("name"), p.Name, msg))
 	}
-	if p.Count < 1 || p.Count > 1000 {
-		errs = append(errs, field.Invalid(pp.Child("count"), p.Count, "must be 1 to 1000"))
+	if p.Count < 1 || p.Count > nodeconfig.MaxNodes {
+		errs = append(errs, field.Invalid(pp.Child("count"), p.Count, fmt.Sprintf("must be 1 to %d", nodeconfig.MaxNodes)))
 	}
 	if p.GPU != nil {
 		_, ok := gpu.ModelByAlias(p.GPU.Model)
@@ -421,7 +453,8 @@ func validatePool(pp *field.Path, p NodePool) field.ErrorList {
 	}
 	server := p.server()
 	errs = append(errs, pathMap{{pp.Child("server").String(), pp.Child("cpu").String()}}.translate(server.ValidateAt(pp.Child("server")))...)
-	for k, v := range p.Labels {
+	for _, k := range slices.Sorted(maps.Keys(p.Labels)) {
+		v := p.Labels[k]
 		for _, msg := range k8svalidation.IsQualifiedName(k) {
 			errs = append(errs, field.Invalid(pp.Child("labels").Key(k), k, msg))
 		}

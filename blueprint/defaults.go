@@ -1,6 +1,9 @@
 package blueprint
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/hybridkit/hybridkit/dnsplan"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/storage"
@@ -74,4 +77,48 @@ func (b *Blueprint) Default() {
 	if b.Pricing.MonthHours == 0 {
 		b.Pricing.MonthHours = 730
 	}
+}
+
+// clone returns a copy of b that shares no mutable memory with it, so
+// Render can default and read it without touching the caller's value.
+func (b Blueprint) clone() Blueprint {
+	c := b
+	c.VPC.Subnets = slices.Clone(b.VPC.Subnets)
+	c.Site.Networks = slices.Clone(b.Site.Networks)
+	c.Connectivity.DirectConnect = clonePtr(b.Connectivity.DirectConnect)
+	if v := b.Connectivity.VPN; v != nil {
+		vc := *v
+		vc.TunnelInsideCIDRs = slices.Clone(v.TunnelInsideCIDRs)
+		c.Connectivity.VPN = &vc
+	}
+	if m := b.Connectivity.Measurement; m != nil {
+		mc := *m
+		mc.Measured = slices.Clone(m.Measured)
+		c.Connectivity.Measurement = &mc
+	}
+	c.DNS.Zones = slices.Clone(b.DNS.Zones)
+	c.DNS.Servers = slices.Clone(b.DNS.Servers)
+	c.DNS.Inbound.IPs = slices.Clone(b.DNS.Inbound.IPs)
+	c.DNS.Outbound.IPs = slices.Clone(b.DNS.Outbound.IPs)
+	c.DNS.ForwardToAWS = slices.Clone(b.DNS.ForwardToAWS)
+	c.Credentials.SSM = clonePtr(b.Credentials.SSM)
+	c.Credentials.IAMRolesAnywhere = clonePtr(b.Credentials.IAMRolesAnywhere)
+	c.NodePools = slices.Clone(b.NodePools)
+	for i := range c.NodePools {
+		p := &c.NodePools[i]
+		p.GPU = clonePtr(p.GPU)
+		p.Labels = maps.Clone(p.Labels)
+	}
+	c.Storage = slices.Clone(b.Storage)
+	c.Pricing.Cloud = slices.Clone(b.Pricing.Cloud)
+	c.Pricing.Owned = clonePtr(b.Pricing.Owned)
+	return c
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }

@@ -14,7 +14,7 @@
 // config — and returns a Bundle:
 //
 //	b, findings, err := blueprint.Render(blueprint.Reference())
-//	for _, f := range b.Files { … f.Path, f.Kind, f.Content … }
+//	for _, f := range b.Files() { … f.Path, f.Kind, f.Content … }
 //
 // The Bundle holds README.md (the plan report, with Mermaid diagrams),
 // plan.json, one NodeConfig per node, containerd configs, Kubernetes

@@ -21,10 +21,10 @@ func ExampleRender() {
 		panic(err)
 	}
 	kinds := map[blueprint.Kind]int{}
-	for _, f := range bundle.Files {
+	for _, f := range bundle.Files() {
 		kinds[f.Kind]++
 	}
-	fmt.Println(kinds[blueprint.KindNodeConfig], "NodeConfigs,", len(bundle.Files), "files,", len(findings), "finding(s)")
+	fmt.Println(kinds[blueprint.KindNodeConfig], "NodeConfigs,", bundle.Len(), "files,", len(findings), "finding(s)")
 	readme, _ := bundle.File("README.md")
 	for _, line := range strings.Split(string(readme.Content), "\n") {
 		if strings.HasPrefix(line, "| Monthly cost") {

@@ -8,10 +8,20 @@ import (
 	"github.com/hybridkit/hybridkit/internal/yamlenc"
 )
 
+// MaxBlueprintBytes is the largest blueprint Parse reads: 3 MiB, the
+// request-body limit of kube-apiserver (k8s.io/apiserver
+// pkg/server/config.go, MaxRequestBodyBytes), which no real blueprint
+// comes near.
+const MaxBlueprintBytes = strict.MaxDocumentBytes
+
 // Parse decodes a YAML (or JSON) blueprint strictly: every unknown key and
-// every value its type refuses (a malformed CIDR, address or domain name)
-// is an error with its path, all at once. It does not Default or
-// validate; Render does both.
+// every value its type refuses (a malformed CIDR, address or domain name,
+// a number out of range, an expiration that is not RFC 3339) is an error
+// with its path and its line and column, all at once. It accepts exactly
+// one document of at most MaxBlueprintBytes, whose aliases add at most
+// 100,000 nodes once expanded; the SSM activation code must be written
+// out as a plain string and never appears in an error. It does not
+// Default or validate; Render does both.
 func Parse(data []byte) (Blueprint, error) {
 	var b Blueprint
 	errs, err := strict.DecodeYAML(data, &b, nil)

@@ -44,7 +44,10 @@ func (b Blueprint) dnsPlan(host dnsplan.Domain) (dnsplan.Plan, field.ErrorList) 
 		Inbound:  endpoint("inbound", b.DNS.Inbound, field.NewPath("dns", "inbound")),
 		Outbound: endpoint("outbound", b.DNS.Outbound, field.NewPath("dns", "outbound")),
 		OnPrem:   dnsplan.OnPrem{Servers: b.DNS.Servers, ForwardToAWS: b.DNS.ForwardToAWS, DNSSECValidation: b.DNS.DNSSECValidation},
-		Cluster:  dnsplan.Cluster{EndpointHost: host, Access: b.Cluster.EndpointAccess, Family: dnsplan.IPv4},
+		Cluster: dnsplan.Cluster{EndpointHost: host, Access: b.Cluster.EndpointAccess, Family: dnsplan.IPv4,
+			// Cloud pods take VPC addresses (the VPC CNI), hybrid pods the
+			// remote pod network; services the service CIDR.
+			Networks: validPrefixes(b.VPC.CIDR, b.Site.RemotePodNetwork, b.Cluster.ServiceCIDR)},
 	}
 	m := pathMap{{"region", "cluster.region"}, {"vpcId", "vpc.id"}, {"vpcCidrs", "vpc.cidr"}, {"inbound", "dns.inbound"}, {"outbound", "dns.outbound"},
 		{"onPrem.servers", "dns.servers"}, {"onPrem.forwardToAws", "dns.forwardToAws"}, {"onPrem.forwardTargets", "dns.inbound"}, {"onPrem", "dns"},
@@ -229,7 +232,7 @@ func (o *built) identityAndNodes() field.ErrorList {
 		}
 		c.Default()
 		if err := c.Validate(); err != nil {
-			for _, e := range ivalidation.FieldErrors(err) {
+			for _, e := range ivalidation.FieldErrorsAt(pp, err) {
 				errs = append(errs, field.Invalid(pp, n.name, e.Error()))
 			}
 			continue
@@ -265,7 +268,7 @@ func (o *built) costs() field.ErrorList {
 	}
 	e, err := cost.Compute(in)
 	if err != nil {
-		return m.translate(ivalidation.FieldErrors(err))
+		return m.translate(ivalidation.FieldErrorsAt(pp, err))
 	}
 	o.estimate = e
 	o.findings = append(o.findings, withFields(e.Findings, m)...)
@@ -275,14 +278,18 @@ func (o *built) costs() field.ErrorList {
 	}
 	o.scenarios = rs
 	var errs field.ErrorList
-	if gi := slices.IndexFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }); gi >= 0 && len(b.Pricing.Cloud) > 0 {
-		owned := cost.OwnedCosts{}
-		if b.Pricing.Owned != nil {
-			owned = *b.Pricing.Owned
-		}
+	owned := cost.OwnedCosts{}
+	if b.Pricing.Owned != nil {
+		owned = *b.Pricing.Owned
+		errs = append(errs, owned.ValidateAt(pp.Child("owned"))...)
+	}
+	for i, c := range b.Pricing.Cloud {
+		errs = append(errs, c.ValidateAt(pp.Child("cloud").Index(i))...)
+	}
+	if gi := slices.IndexFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }); gi >= 0 && len(b.Pricing.Cloud) > 0 && len(errs) == 0 {
 		cmp, err := cost.Compare(e, b.NodePools[gi].server(), owned, b.Pricing.Cloud)
 		if err != nil {
-			errs = append(errs, pathMap{{"cloud", "pricing.cloud"}, {"owned", "pricing.owned"}, {"server", "nodePools[" + strconv.Itoa(gi) + "]"}}.translate(ivalidation.FieldErrors(err))...)
+			errs = append(errs, pathMap{{"cloud", "pricing.cloud"}, {"owned", "pricing.owned"}, {"server", "nodePools[" + strconv.Itoa(gi) + "]"}}.translate(ivalidation.FieldErrorsAt(pp, err))...)
 		} else {
 			o.comparison = &cmp
 		}
@@ -295,9 +302,22 @@ func (o *built) costs() field.ErrorList {
 		rate, err := cost.ParseExchangeRate(b.Pricing.Currency, decimals, b.Pricing.CurrencyRate)
 		if err != nil {
 			errs = append(errs, field.Invalid(pp.Child("currencyRate"), b.Pricing.CurrencyRate, strings.TrimPrefix(err.Error(), "cost: ")))
-		} else if a, err := rate.Convert(e.Total); err == nil {
+		} else if a, err := rate.Convert(e.Total); err != nil {
+			errs = append(errs, field.Invalid(pp.Child("currencyRate"), b.Pricing.CurrencyRate, "converting the total: "+strings.TrimPrefix(err.Error(), "cost: ")))
+		} else {
 			o.converted = &a
 		}
 	}
 	return errs
+}
+
+// validPrefixes returns the valid, canonical prefixes among ps.
+func validPrefixes(ps ...netip.Prefix) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range ps {
+		if p.IsValid() && p.Masked() == p {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package blueprint
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -31,11 +32,14 @@ import (
 // path and no bundle. The findings are every package's advisories,
 // sorted. The same blueprint always gives the same bytes.
 func Render(b Blueprint) (Bundle, []advice.Finding, error) {
+	b = b.clone()
 	b.Default()
+	secret := b.secret()
 	bt, errs := build(b)
 	if len(errs) > 0 {
-		return Bundle{}, nil, ivalidation.ToError("blueprint", errs)
+		return Bundle{}, nil, ivalidation.ToError("blueprint", redactErrors(errs, secret))
 	}
+	bt.findings = redactFindings(bt.findings, secret)
 	r := &renderer{bt: bt}
 	r.aws()
 	r.nodes()
@@ -46,7 +50,7 @@ func Render(b Blueprint) (Bundle, []advice.Finding, error) {
 	r.verify()
 	r.costFiles()
 	if r.err != nil {
-		return Bundle{}, nil, r.err
+		return Bundle{}, nil, errors.New(redact(r.err.Error(), secret))
 	}
 	findings := advice.Sort(append([]advice.Finding(nil), bt.findings...))
 	slices.SortStableFunc(r.files, func(a, b File) int {
@@ -68,7 +72,11 @@ func Render(b Blueprint) (Bundle, []advice.Finding, error) {
 		{Path: "README.md", Kind: KindMarkdown, Description: "the plan report: summary, corrections, findings, diagrams, tables", Content: report},
 		{Path: "plan.json", Kind: KindJSON, Description: "the plan for machines: networks, routing, firewall, DNS, nodes, cost, findings", Content: plan},
 	}, r.files...)
-	return Bundle{Files: files}, findings, nil
+	bundle, err := NewBundle(files...)
+	if err != nil {
+		return Bundle{}, nil, err
+	}
+	return bundle, findings, nil
 }
 
 // renderer accumulates files; the first error stops it.

@@ -1,5 +1,7 @@
 package containerdconf
 
+import ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+
 // DefaultPauseTag is the tag of the EKS pause image the library renders by
 // default. The EKS AMI documentation lists <ECR-ENDPOINT>/eks/pause:3.8
 // among the images cached on its AMIs (awslabs/amazon-eks-ami,
@@ -21,8 +23,8 @@ func EKSPauseImage(region, tag string) (image string, ok bool) {
 	}
 	acct, ok := eksImageAccount(region)
 	domain := "amazonaws.com"
-	if len(region) > 3 && region[:3] == "cn-" {
-		domain = "amazonaws.com.cn"
+	if p, known := ivalidation.RegionPartition(region); known {
+		domain = p.DNSSuffix
 	}
 	return acct + ".dkr.ecr." + region + "." + domain + "/eks/pause:" + tag, ok
 }

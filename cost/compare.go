@@ -93,35 +93,87 @@ type Comparison struct {
 	Cloud        []CloudCost `json:"cloud"`
 }
 
+// Bounds of the comparison's inputs. They cover every real server and
+// price with room to spare, and they keep every product Compare forms
+// (watts × PUE × hours × $/kWh, hourly × GPUs × hours) far inside Money's
+// range, so a mistyped figure is an error at its field, never an
+// overflow.
+const (
+	MaxCapex              = 1_000_000_000 * Dollar // a billion dollars per server
+	MaxAmortisationMonths = 600                    // 50 years
+	MaxPowerWatts         = 1_000_000              // a megawatt per server
+	MaxPUEMilli           = 10_000                 // a PUE of 10
+	MaxEnergyPerKWh       = 100 * Dollar
+	MaxOtherMonthly       = 100_000_000 * Dollar
+	MaxCloudHourly        = 100_000 * Dollar
+	MaxCloudGPUs          = 64
+)
+
+// ValidateAt checks the owned costs: none negative, each within its
+// bound above, a PUE of at least 1.0 (1000) when given, and amortisation
+// months when there is capex.
+func (o OwnedCosts) ValidateAt(fp *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	money := func(name string, v, limit Money) {
+		if v < 0 || v > limit {
+			errs = append(errs, field.Invalid(fp.Child(name), v.String(), "must be $0 to "+limit.String()))
+		}
+	}
+	count := func(name string, v, lo, limit int64) {
+		if v < lo || v > limit {
+			errs = append(errs, field.Invalid(fp.Child(name), v, fmt.Sprintf("must be %d to %d", lo, limit)))
+		}
+	}
+	money("capex", o.Capex, MaxCapex)
+	count("amortisationMonths", int64(o.AmortisationMonths), 0, MaxAmortisationMonths)
+	count("powerWatts", o.PowerWatts, 0, MaxPowerWatts)
+	if o.PUEMilli != 0 {
+		count("pueMilli", o.PUEMilli, 1000, MaxPUEMilli)
+	}
+	money("energyPerKwh", o.EnergyPerKWh, MaxEnergyPerKWh)
+	money("otherMonthly", o.OtherMonthly, MaxOtherMonthly)
+	if o.Capex > 0 && o.AmortisationMonths == 0 {
+		errs = append(errs, field.Required(fp.Child("amortisationMonths"), "the months over which capex is amortised"))
+	}
+	return errs
+}
+
+// ValidateAt checks a cloud instance: a name, GPUs (1 to 64), a positive
+// hourly price up to $100,000, and the date it was read.
+func (c CloudInstance) ValidateAt(fp *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if c.Name == "" {
+		errs = append(errs, field.Required(fp.Child("name"), "the instance type"))
+	}
+	errs = append(errs, ivalidation.PlainText(fp.Child("name"), c.Name)...)
+	if c.GPUs < 1 || c.GPUs > MaxCloudGPUs {
+		errs = append(errs, field.Invalid(fp.Child("gpus"), c.GPUs, fmt.Sprintf("must be 1 to %d", MaxCloudGPUs)))
+	}
+	if c.Hourly <= 0 || c.Hourly > MaxCloudHourly {
+		errs = append(errs, field.Invalid(fp.Child("hourly"), c.Hourly.String(), "must be more than $0 and at most "+MaxCloudHourly.String()))
+	}
+	if c.Checked == "" {
+		errs = append(errs, field.Required(fp.Child("checked"), "the date the price was read: cloud prices change"))
+	}
+	for _, f := range []struct{ name, v string }{{"region", c.Region}, {"checked", c.Checked}, {"source", c.Source}} {
+		errs = append(errs, ivalidation.PlainText(fp.Child(f.name), f.v)...)
+	}
+	return errs
+}
+
 // Compare prices one server of the estimate (its PerNode share) plus the
 // owned costs against each cloud instance type, for the server's GPUs over
-// the estimate's month. It errors on a server without GPUs, an instance
-// without GPUs or price, or an overflow.
+// the estimate's month. Invalid inputs (a server without GPUs, owned
+// costs or instances out of their bounds) are field errors with their
+// paths; an overflow is ErrOverflow.
 func Compare(e Estimate, server Server, owned OwnedCosts, cloud []CloudInstance) (Comparison, error) {
 	var errs field.ErrorList
 	if server.GPUs < 1 {
 		errs = append(errs, field.Invalid(field.NewPath("server", "gpus"), server.GPUs, "a GPU comparison needs a server with GPUs"))
 	}
-	if owned.Capex < 0 || owned.AmortisationMonths < 0 || owned.PowerWatts < 0 || owned.PUEMilli < 0 || owned.EnergyPerKWh < 0 || owned.OtherMonthly < 0 {
-		errs = append(errs, field.Invalid(field.NewPath("owned"), "", "costs must not be negative"))
-	}
-	if owned.Capex > 0 && owned.AmortisationMonths == 0 {
-		errs = append(errs, field.Required(field.NewPath("owned", "amortisationMonths"), "the months over which capex is amortised"))
-	}
-	if owned.PowerWatts > 0 && owned.PUEMilli != 0 && owned.PUEMilli < 1000 {
-		errs = append(errs, field.Invalid(field.NewPath("owned", "pueMilli"), owned.PUEMilli, "a PUE is at least 1.0 (1000)"))
-	}
+	errs = append(errs, owned.ValidateAt(field.NewPath("owned"))...)
 	for i, c := range cloud {
-		cp := field.NewPath("cloud").Index(i)
-		if c.GPUs < 1 {
-			errs = append(errs, field.Invalid(cp.Child("gpus"), c.GPUs, "must be at least 1"))
-		}
-		if c.Hourly <= 0 {
-			errs = append(errs, field.Invalid(cp.Child("hourly"), c.Hourly.String(), "must be positive"))
-		}
-		if c.Checked == "" {
-			errs = append(errs, field.Required(cp.Child("checked"), "the date the price was read: cloud prices change"))
-		}
+		errs = append(errs, c.ValidateAt(field.NewPath("cloud").Index(i))...)
 	}
 	if err := ivalidation.ToError("cost", errs); err != nil {
 		return Comparison{}, err

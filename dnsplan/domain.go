@@ -2,6 +2,8 @@ package dnsplan
 
 import (
 	"fmt"
+	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -134,4 +136,34 @@ func (d *Domain) UnmarshalText(text []byte) error {
 	}
 	*d = v
 	return nil
+}
+
+// ReverseZone returns the IPv4 prefix a reverse zone under in-addr.arpa
+// stands for (RFC 1035 §3.5): "10.in-addr.arpa" is 10.0.0.0/8,
+// "1.168.192.in-addr.arpa" 192.168.1.0/24 and "in-addr.arpa" itself
+// 0.0.0.0/0. ok is false for any other name, including labels that are
+// not octets (RFC 2317 classless delegations such as "0/26" cannot be
+// Domains).
+func (d Domain) ReverseZone() (netip.Prefix, bool) {
+	rest, ok := strings.CutSuffix(d.name, "in-addr.arpa")
+	if !ok || rest != "" && !strings.HasSuffix(rest, ".") {
+		return netip.Prefix{}, false
+	}
+	var octets []string
+	if rest != "" {
+		octets = strings.Split(strings.TrimSuffix(rest, "."), ".")
+	}
+	if len(octets) > 4 {
+		return netip.Prefix{}, false
+	}
+	var b [4]byte
+	for i, o := range octets {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 || n > 255 || strconv.Itoa(n) != o {
+			return netip.Prefix{}, false
+		}
+		// The labels run from the last octet to the first.
+		b[len(octets)-1-i] = byte(n)
+	}
+	return netip.PrefixFrom(netip.AddrFrom4(b), 8*len(octets)), true
 }

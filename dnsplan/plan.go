@@ -157,6 +157,10 @@ type Cluster struct {
 	Family       IPFamily       `json:"family,omitempty"`
 	// Domain is the cluster DNS domain, cluster.local by default.
 	Domain Domain `json:"domain,omitzero"`
+	// Networks are the cluster's pod and service CIDRs. CoreDNS's
+	// kubernetes plugin answers their reverse (PTR) lookups, so no stub
+	// domain may take their in-addr.arpa zones away from it.
+	Networks []netip.Prefix `json:"networks,omitempty"`
 }
 
 // DefaultClusterDomain is Kubernetes' default cluster domain.

@@ -270,9 +270,28 @@ func (p Plan) validateCluster(cp *field.Path) field.ErrorList {
 	// A CoreDNS server block wins by longest match: a stub domain that
 	// contains the cluster domain ("local" for cluster.local) would take
 	// every in-cluster query away from the kubernetes plugin.
-	for i, r := range p.forwardRules() {
+	for i, r := range p.Rules {
+		if r.Type != RuleForward && r.Type != "" {
+			continue
+		}
+		rp := field.NewPath("rules").Index(i).Child("domain")
 		if c.Domain.Within(r.Domain) {
-			errs = append(errs, field.Invalid(field.NewPath("rules").Index(i).Child("domain"), r.Domain.String(), fmt.Sprintf("contains the cluster domain %s: as a CoreDNS stub domain it would take every in-cluster query away from the kubernetes plugin", c.Domain)))
+			errs = append(errs, field.Invalid(rp, r.Domain.String(), fmt.Sprintf("contains the cluster domain %s: as a CoreDNS stub domain it would take every in-cluster query away from the kubernetes plugin", c.Domain)))
+		}
+		// The same for reverse lookups: the kubernetes plugin answers the
+		// in-addr.arpa zones of the pod and service CIDRs.
+		if rz, ok := r.Domain.ReverseZone(); ok {
+			for _, n := range c.Networks {
+				if rz.Overlaps(n) {
+					errs = append(errs, field.Invalid(rp, r.Domain.String(), fmt.Sprintf("is the reverse zone of %s, which covers the cluster network %s: as a CoreDNS stub domain it would take the PTR lookups of its pods and services away from the kubernetes plugin", rz, n)))
+					break
+				}
+			}
+		}
+	}
+	for i, n := range c.Networks {
+		if !n.IsValid() || n.Masked() != n {
+			errs = append(errs, field.Invalid(cp.Child("networks").Index(i), n.String(), "must be a canonical prefix"))
 		}
 	}
 	return errs

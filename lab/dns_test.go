@@ -100,11 +100,15 @@ type resolverUnderTest struct {
 }
 
 func withFile(b blueprint.Bundle, path string, content []byte) blueprint.Bundle {
-	out := blueprint.Bundle{Files: slices.Clone(b.Files)}
-	for i := range out.Files {
-		if out.Files[i].Path == path {
-			out.Files[i].Content = content
+	files := b.Files()
+	for i := range files {
+		if files[i].Path == path {
+			files[i].Content = content
 		}
+	}
+	out, err := blueprint.NewBundle(files...)
+	if err != nil {
+		panic(err)
 	}
 	return out
 }

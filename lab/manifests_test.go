@@ -121,7 +121,7 @@ func TestManifestsPassAPIServerValidation(t *testing.T) {
 	}{{"reference", blueprint.Reference()}, {"iam-ra-calico", iraCalico()}} {
 		bundle := render(t, bp.b)
 		n := 0
-		for _, f := range bundle.Files {
+		for _, f := range bundle.Files() {
 			if f.Kind != blueprint.KindK8sManifest {
 				continue
 			}

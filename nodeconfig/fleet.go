@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
@@ -40,23 +43,42 @@ type FleetNode struct {
 	PrivateKeyPath  string
 }
 
-// namePatternRE accepts one integer verb such as %d or %02d.
-var namePatternRE = regexp.MustCompile(`^[^%]*%0?[0-9]?d[^%]*$`)
+// namePatternRE is a node name pattern: one integer verb, %d or %0Nd
+// (zero-padded to N digits), and otherwise only the characters of a
+// Kubernetes node name (lower-case letters, digits and hyphens).
+var namePatternRE = regexp.MustCompile(`^[-a-z0-9]*%(0[1-9])?d[-a-z0-9]*$`)
+
+// MaxNodes bounds a fleet: 100,000 nodes, the most an EKS cluster
+// supports (its ultra scale clusters:
+// https://aws.amazon.com/blogs/containers/under-the-hood-amazon-eks-ultra-scale-clusters/),
+// so it covers any real fleet. It is checked before anything proportional
+// to the count is built.
+const MaxNodes = 100_000
 
 // NodesNamed returns count FleetNodes named by pattern, which holds one
-// integer verb (%d, %02d, …): NodesNamed("gpu-%02d", 1, 3) names gpu-01,
-// gpu-02 and gpu-03. It fails on a pattern without exactly one such verb
-// or a count below 1.
+// integer verb (%d or %0Nd) and otherwise only lower-case letters, digits
+// and hyphens: NodesNamed("gpu-%02d", 1, 3) names gpu-01, gpu-02 and
+// gpu-03. Every name must be a Kubernetes node name that is also a DNS
+// label (RFC 1123, at most 63 characters), because it names the node's
+// host and its file. It fails on any other pattern, a count outside 1 to
+// MaxNodes, a negative first number, or a name that is not such a label.
 func NodesNamed(pattern string, first, count int) ([]FleetNode, error) {
 	if !namePatternRE.MatchString(pattern) {
-		return nil, fmt.Errorf("nodeconfig: name pattern %q must contain exactly one integer verb such as %%d or %%02d", pattern)
+		return nil, fmt.Errorf("nodeconfig: name pattern %s must hold exactly one integer verb (%%d, %%02d, %%03d, …) and otherwise only lower-case letters, digits and hyphens", advice.Quote(pattern))
 	}
-	if count < 1 {
-		return nil, fmt.Errorf("nodeconfig: node count %d must be at least 1", count)
+	if count < 1 || count > MaxNodes {
+		return nil, fmt.Errorf("nodeconfig: node count %d must be 1 to %d", count, MaxNodes)
+	}
+	if first < 0 || first > math.MaxInt32 {
+		return nil, fmt.Errorf("nodeconfig: the first node number %d must be 0 to %d", first, math.MaxInt32)
 	}
 	out := make([]FleetNode, count)
 	for i := range out {
-		out[i].Name = fmt.Sprintf(pattern, first+i)
+		name := fmt.Sprintf(pattern, first+i)
+		if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
+			return nil, fmt.Errorf("nodeconfig: node %d would be named %s, which is not a node name: %s", i+1, advice.Quote(name), strings.Join(msgs, "; "))
+		}
+		out[i].Name = name
 	}
 	return out, nil
 }

@@ -3,7 +3,6 @@ package nodeconfig
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -187,17 +186,13 @@ func validRoleName(s string) bool { return ivalidation.IsName(s, 64, "_+=,.@-") 
 // [ a-zA-Z0-9-_] (IAM Roles Anywhere API reference, CreateProfile name).
 func validProfileName(s string) bool { return ivalidation.IsName(s, 255, " -_") }
 
-// Partition returns the AWS partition of a Region: aws-cn for cn-*,
-// aws-us-gov for us-gov-*, the ISO partitions for their Regions, otherwise
-// aws. ARNs and managed-policy ARNs carry it.
+// Partition returns the AWS partition of a Region, which ARNs and
+// managed-policy ARNs carry: aws-cn for cn-*, aws-us-gov for us-gov-*,
+// aws-eusc for the European Sovereign Cloud (eusc-de-*), the ISO
+// partitions for theirs, aws for the rest (the AWS SDKs' partition table).
 func Partition(region string) string {
-	for _, p := range []struct{ prefix, partition string }{
-		{"cn-", "aws-cn"}, {"us-gov-", "aws-us-gov"}, {"us-isob-", "aws-iso-b"}, {"us-isof-", "aws-iso-f"},
-		{"eu-isoe-", "aws-iso-e"}, {"us-iso-", "aws-iso"},
-	} {
-		if strings.HasPrefix(region, p.prefix) {
-			return p.partition
-		}
+	if p, ok := ivalidation.RegionPartition(region); ok {
+		return p.ID
 	}
 	return "aws"
 }

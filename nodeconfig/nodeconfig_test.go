@@ -153,13 +153,25 @@ func TestFleetErrors(t *testing.T) {
 	if _, err := (nodeconfig.Fleet{Template: guideGPUNode(t)}).Build(); !slices.Contains(fieldsOf(err), "nodes") {
 		t.Errorf("empty fleet: %v", err)
 	}
-	for _, pat := range []string{"gpu", "gpu-%s", "%d-%d", "gpu-%x"} {
+	for _, pat := range []string{"gpu", "gpu-%s", "%d-%d", "gpu-%x", "../%d", "/etc/%d", "gpu %d", "gpu-%2d", "GPU-%d", "gpu.%d", "gpu-%-3d", "gpu\n%d", "gpu-%00d"} {
 		if _, err := nodeconfig.NodesNamed(pat, 1, 2); err == nil {
 			t.Errorf("NodesNamed(%q) accepted", pat)
 		}
 	}
 	if _, err := nodeconfig.NodesNamed("g%d", 1, 0); err == nil {
 		t.Errorf("NodesNamed count 0 accepted")
+	}
+	if _, err := nodeconfig.NodesNamed("g%d", 1, nodeconfig.MaxNodes+1); err == nil {
+		t.Errorf("NodesNamed over MaxNodes accepted")
+	}
+	if nodes, err := nodeconfig.NodesNamed("%03d-gpu", 1, 2); err != nil || nodes[1].Name != "002-gpu" {
+		t.Errorf("verb first: %v %v", nodes, err)
+	}
+	// The names must be node names: no leading hyphen, at most 63 characters.
+	for _, pat := range []string{"-gpu%d", "gpu%d-", strings.Repeat("a", 62) + "%02d"} {
+		if _, err := nodeconfig.NodesNamed(pat, 1, 2); err == nil {
+			t.Errorf("NodesNamed(%q) accepted", pat)
+		}
 	}
 }
 

@@ -32,7 +32,7 @@ type TrustAnchor struct {
 }
 
 // acmPCAARNRE matches arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<uuid>.
-var acmPCAARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:acm-pca:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:certificate-authority/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+var acmPCAARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:acm-pca:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:certificate-authority/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // Validate returns nil or every problem with its JSON path: the name
 // (1 to 255 letters, digits, spaces, _ and -), the Region, and exactly one

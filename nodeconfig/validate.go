@@ -30,7 +30,7 @@ var (
 	// arn:<partition>:rolesanywhere:<region>:<account>:trust-anchor|profile/<uuid>
 	// (IAM Roles Anywhere API reference).
 	roleARNRE        = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/([\x21-\x7e]+/)?[\w+=,.@-]{1,64}$`)
-	rolesAnywhereRE  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:rolesanywhere:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:(trust-anchor|profile)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	rolesAnywhereRE  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:rolesanywhere:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:(trust-anchor|profile)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	cpusetRE         = regexp.MustCompile(`^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$`)
 	percentRE        = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?)%$`)
 	kubeletLabelOKRE = regexp.MustCompile(`^(kubernetes\.io/(hostname|arch|os)|beta\.kubernetes\.io/(arch|os|instance-type)|node\.kubernetes\.io/instance-type|failure-domain\.beta\.kubernetes\.io/(region|zone)|topology\.kubernetes\.io/(region|zone))$`)

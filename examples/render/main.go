@@ -9,15 +9,22 @@
 //
 // It renders in memory and writes the folder only when everything
 // rendered: into a temporary folder next to -out, which then replaces it.
+// -out must be missing, empty or an earlier bundle (every file listed in
+// its bundle.json): a file, a symbolic link, a folder it cannot read or
+// any other folder is refused before anything is written.
 // Exit status: 0 on success, 1 on an invalid blueprint (every error is
-// printed with its path) or a failed write, 2 on a usage error.
+// printed with its path), a refused -out or a failed write, 2 on a usage
+// error.
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,14 +44,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	bpFile := fs.String("blueprint", "", "blueprint YAML `file` (default: the embedded reference scenario)")
-	out := fs.String("out", "out", "output `folder`; replaced as a whole when rendering succeeds")
+	out := fs.String("out", "out", "output `folder`; replaced as a whole when rendering succeeds, and only if it is empty or an earlier bundle")
 	printDefault := fs.Bool("print-default", false, "write the reference blueprint as YAML to standard output and exit")
 	check := fs.Bool("check", false, "validate and lint only; write nothing")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "render: unexpected arguments:", strings.Join(fs.Args(), " "))
+		fmt.Fprintln(stderr, "render: unexpected arguments:", advice.Printable(strings.Join(fs.Args(), " "), 200))
+		fs.Usage()
+		return 2
+	}
+	if *out == "" {
+		fmt.Fprintln(stderr, "render: -out must name a folder")
 		fs.Usage()
 		return 2
 	}
@@ -61,19 +73,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	// The output folder is checked before anything is rendered or written:
+	// a refusal leaves the file system exactly as it was.
+	if !*check {
+		if err := checkOut(*out); err != nil {
+			fmt.Fprintln(stderr, "render:", advice.Printable(err.Error(), 1000))
+			return 1
+		}
+	}
 	bp := blueprint.Reference()
 	source := "the reference scenario"
 	if *bpFile != "" {
-		data, err := os.ReadFile(*bpFile)
+		source = advice.Printable(*bpFile, 200)
+		data, err := readBlueprint(*bpFile)
 		if err != nil {
-			fmt.Fprintln(stderr, "render:", err)
+			fmt.Fprintln(stderr, "render:", advice.Printable(err.Error(), 1000))
 			return 1
 		}
 		if bp, err = blueprint.Parse(data); err != nil {
-			printErrors(stderr, *bpFile, err)
+			printErrors(stderr, source, err)
 			return 1
 		}
-		source = *bpFile
 	}
 	bundle, findings, err := blueprint.Render(bp)
 	if err != nil {
@@ -81,15 +101,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *check {
-		fmt.Fprintf(stdout, "%s is valid: %d files would be rendered.\n", source, len(bundle.Files))
+		fmt.Fprintf(stdout, "%s is valid: %d files would be rendered.\n", source, bundle.Len())
 		printFindings(stdout, findings)
 		return 0
 	}
 	if err := writeBundle(*out, bundle); err != nil {
-		fmt.Fprintln(stderr, "render:", err)
+		fmt.Fprintln(stderr, "render:", advice.Printable(err.Error(), 1000))
 		return 1
 	}
-	fmt.Fprintf(stdout, "Rendered %s into %s: %d files and bundle.json.\n", source, *out, len(bundle.Files))
+	shownOut := advice.Printable(*out, 200)
+	fmt.Fprintf(stdout, "Rendered %s into %s: %d files and %s.\n", source, shownOut, bundle.Len(), blueprint.IndexPath)
 	if readme, ok := bundle.File("README.md"); ok {
 		for _, line := range strings.Split(string(readme.Content), "\n") {
 			if strings.HasPrefix(line, "| Monthly cost |") {
@@ -98,24 +119,38 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	printFindings(stdout, findings)
-	fmt.Fprintf(stdout, "Start with %s.\n", filepath.Join(*out, "README.md"))
+	fmt.Fprintf(stdout, "Start with %s.\n", advice.Printable(filepath.Join(*out, "README.md"), 200))
 	return 0
 }
 
+// readBlueprint reads at most one byte more than blueprint.Parse accepts,
+// so a huge or endless file (a device, a pipe) is refused without reading
+// it whole.
+func readBlueprint(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, blueprint.MaxBlueprintBytes+1))
+}
+
 // printErrors prints every field error on its own line, with its path.
+// The errors' text is already safe to print (quoted, escaped, cut); any
+// other error is made so here.
 func printErrors(w io.Writer, source string, err error) {
 	var agg utilerrors.Aggregate
 	if !errors.As(err, &agg) {
-		fmt.Fprintf(w, "render: %s: %v\n", source, err)
+		fmt.Fprintf(w, "render: %s: %s\n", source, advice.Printable(err.Error(), 1000))
 		return
 	}
 	fmt.Fprintf(w, "render: %s is invalid (%d errors):\n", source, len(agg.Errors()))
 	for _, e := range agg.Errors() {
 		var fe *field.Error
 		if errors.As(e, &fe) {
-			fmt.Fprintf(w, "  %s\n", fe.Error())
+			fmt.Fprintf(w, "  %s\n", advice.Printable(fe.Error(), 2000))
 		} else {
-			fmt.Fprintf(w, "  %v\n", e)
+			fmt.Fprintf(w, "  %s\n", advice.Printable(e.Error(), 2000))
 		}
 	}
 }
@@ -129,15 +164,75 @@ func printFindings(w io.Writer, fs []advice.Finding) {
 	}
 }
 
-// writeBundle writes the bundle into a fresh temporary folder next to out,
-// then swaps it in. A folder that exists and is not an earlier bundle (no
-// bundle.json) is not replaced. On any failure nothing changes at out.
-func writeBundle(out string, b blueprint.Bundle) (err error) {
-	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(out, "bundle.json")); err != nil {
-			return fmt.Errorf("%s exists and is not a bundle written by render (no bundle.json): not replacing it", out)
-		}
+// checkOut refuses an output folder that writeBundle must not replace:
+// anything that is not a folder (a file, a symbolic link, a device), a
+// folder it cannot read, and a folder that holds anything but an earlier
+// bundle — every file listed in its bundle.json. A missing or empty folder
+// is fine. It only looks: nothing is created, renamed or removed.
+func checkOut(out string) error {
+	fi, err := os.Lstat(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("cannot look at %s: %w; not writing there", out, err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%s is a symbolic link: not replacing it (name the folder itself)", out)
+	case !fi.IsDir():
+		return fmt.Errorf("%s exists and is not a folder: not replacing it", out)
 	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return fmt.Errorf("cannot read the folder %s: %w; not replacing it", out, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	foreign := func(why string) error {
+		return fmt.Errorf("%s is not a bundle written by render (%s): not replacing it", out, why)
+	}
+	data, err := os.ReadFile(filepath.Join(out, blueprint.IndexPath))
+	if err != nil {
+		return foreign("no readable " + blueprint.IndexPath)
+	}
+	var idx struct {
+		Files []blueprint.IndexEntry `json:"files"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&idx); err != nil {
+		return foreign(blueprint.IndexPath + " is not a bundle index")
+	}
+	listed := make(map[string]bool, len(idx.Files))
+	for _, e := range idx.Files {
+		listed[e.Path] = true
+	}
+	return filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w; not replacing %s", p, err, out)
+		}
+		rel, err := filepath.Rel(out, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		switch {
+		case rel == "." || d.IsDir():
+			return nil
+		case !d.Type().IsRegular():
+			return foreign(rel + " is not a regular file")
+		case rel != blueprint.IndexPath && !listed[rel]:
+			return foreign("it holds " + rel + ", which its " + blueprint.IndexPath + " does not list")
+		}
+		return nil
+	})
+}
+
+// writeBundle writes the bundle into a fresh temporary folder next to out,
+// then swaps it in; checkOut must have accepted out. Every path is checked
+// again before it is written, and must stay inside the folder. On any
+// failure nothing changes at out.
+func writeBundle(out string, b blueprint.Bundle) (err error) {
 	parent := filepath.Dir(filepath.Clean(out))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
@@ -154,10 +249,20 @@ func writeBundle(out string, b blueprint.Bundle) (err error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	for _, f := range b.Files {
-		path := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	root, err := os.OpenRoot(tmp)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, f := range b.Files() {
+		if err := blueprint.ValidPath(f.Path); err != nil {
 			return err
+		}
+		name := filepath.FromSlash(f.Path)
+		if dir := filepath.Dir(name); dir != "." {
+			if err := root.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
 		}
 		mode := os.FileMode(0o644)
 		if f.Secret {
@@ -166,7 +271,7 @@ func writeBundle(out string, b blueprint.Bundle) (err error) {
 		} else if f.Kind == blueprint.KindShell {
 			mode = 0o755
 		}
-		if err := os.WriteFile(path, f.Content, mode); err != nil {
+		if err := root.WriteFile(name, f.Content, mode); err != nil {
 			return err
 		}
 	}
@@ -174,11 +279,11 @@ func writeBundle(out string, b blueprint.Bundle) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "bundle.json"), idx, 0o644); err != nil {
+	if err := root.WriteFile(blueprint.IndexPath, idx, 0o644); err != nil {
 		return err
 	}
 	var old string
-	if _, err := os.Stat(out); err == nil {
+	if _, err := os.Lstat(out); err == nil {
 		old = tmp + ".old"
 		if err := os.Rename(out, old); err != nil {
 			return err

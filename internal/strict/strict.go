@@ -319,15 +319,10 @@ func (d *decoder) value(n *yaml.Node, t reflect.Type, p *field.Path, viaAlias bo
 	}
 	pt := reflect.PointerTo(t)
 	switch {
-	case pt.Implements(jsonUnmarshaler):
-		v := d.generic(n, p)
-		if js, err := json.Marshal(v); err == nil {
-			if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(js); err != nil {
-				d.fail(n, field.Invalid(p, shortValue(n), strings.TrimPrefix(err.Error(), "json: ")))
-			}
-		}
-		return v
-	case pt.Implements(textUnmarshaler):
+	case pt.Implements(textUnmarshaler) && (n.Kind == yaml.ScalarNode || !pt.Implements(jsonUnmarshaler)):
+		// A text type reads a scalar's text (time.Time, netip.Prefix, a
+		// Domain); encoding/json calls its UnmarshalJSON or UnmarshalText
+		// on the same text.
 		if n.Kind != yaml.ScalarNode {
 			d.fail(n, field.TypeInvalid(p, shortValue(n), "must be a string, not "+kindName(n)))
 			return nil
@@ -336,6 +331,14 @@ func (d *decoder) value(n *yaml.Node, t reflect.Type, p *field.Path, viaAlias bo
 			d.fail(n, field.Invalid(p, n.Value, textError(t, err)))
 		}
 		return n.Value
+	case pt.Implements(jsonUnmarshaler):
+		v := d.generic(n, p)
+		if js, err := json.Marshal(v); err == nil {
+			if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(js); err != nil {
+				d.fail(n, field.Invalid(p, shortValue(n), strings.TrimPrefix(err.Error(), "json: ")))
+			}
+		}
+		return v
 	}
 	switch t.Kind() {
 	case reflect.Interface:

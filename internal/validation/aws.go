@@ -6,32 +6,70 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// Region checks an AWS Region code such as "ap-northeast-2" or
-// "us-gov-west-1": two lower-case letters, one or more lower-case words,
-// and a number of one or two digits, joined by hyphens. Empty is an error.
+// Region checks an AWS Region code such as "ap-northeast-2",
+// "us-gov-west-1" or "eusc-de-east-1": the format of one of the AWS
+// partitions (see RegionPartition). Empty is an error.
 func Region(p *field.Path, s string) field.ErrorList {
 	if s == "" {
 		return field.ErrorList{field.Required(p, "an AWS Region code such as ap-northeast-2")}
 	}
 	if !IsRegion(s) {
-		return field.ErrorList{field.Invalid(p, s, "must be an AWS Region code such as ap-northeast-2")}
+		return field.ErrorList{field.Invalid(p, s, "must be an AWS Region code such as ap-northeast-2, us-gov-west-1 or eusc-de-east-1")}
 	}
 	return nil
 }
 
-// IsRegion reports whether s has the shape of an AWS Region code.
+// IsRegion reports whether s has the format of a Region code of an AWS
+// partition.
 func IsRegion(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts) < 3 || len(parts[0]) != 2 || !allIn(parts[0], isLower) {
-		return false
-	}
-	for _, w := range parts[1 : len(parts)-1] {
-		if w == "" || !allIn(w, isLower) {
-			return false
+	_, ok := RegionPartition(s)
+	return ok
+}
+
+// Partition is an AWS partition: its ID, which ARNs carry, and the DNS
+// suffix of its service endpoints and ECR registries.
+type Partition struct {
+	ID        string
+	DNSSuffix string
+}
+
+// RegionPartition returns the partition whose Region format s has: a
+// prefix of the partition, one or more lower-case words and a number of
+// one or two digits. The prefixes and suffixes are those of the AWS SDKs'
+// partition table,
+// https://github.com/aws/aws-sdk-go-v2/blob/v1.48.0/internal/endpoints/awsrulesfn/partitions.json
+// (regionRegex and dnsSuffix of each partition), written with lower-case
+// letters where the table's regular expressions say \w. ok is false for
+// anything else.
+func RegionPartition(s string) (Partition, bool) {
+	for _, p := range []struct {
+		prefixes []string
+		Partition
+	}{
+		// The prefixes that contain another partition's come first.
+		{[]string{"us-gov"}, Partition{"aws-us-gov", "amazonaws.com"}},
+		{[]string{"us-isob"}, Partition{"aws-iso-b", "sc2s.sgov.gov"}},
+		{[]string{"us-isof"}, Partition{"aws-iso-f", "csp.hci.ic.gov"}},
+		{[]string{"us-iso"}, Partition{"aws-iso", "c2s.ic.gov"}},
+		{[]string{"eu-isoe"}, Partition{"aws-iso-e", "cloud.adc-e.uk"}},
+		{[]string{"eusc-de"}, Partition{"aws-eusc", "amazonaws.eu"}},
+		{[]string{"cn"}, Partition{"aws-cn", "amazonaws.com.cn"}},
+		{[]string{"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"}, Partition{"aws", "amazonaws.com"}},
+	} {
+		for _, prefix := range p.prefixes {
+			if rest, ok := strings.CutPrefix(s, prefix+"-"); ok && regionTail(rest) {
+				return p.Partition, true
+			}
 		}
 	}
-	n := parts[len(parts)-1]
-	return len(n) >= 1 && len(n) <= 2 && allIn(n, isDigit)
+	return Partition{}, false
+}
+
+// regionTail reports whether s is "<word>-<number>": one lower-case word
+// and a number of one or two digits.
+func regionTail(s string) bool {
+	word, n, ok := strings.Cut(s, "-")
+	return ok && word != "" && allIn(word, isLower) && len(n) >= 1 && len(n) <= 2 && allIn(n, isDigit)
 }
 
 // ClusterName checks an EKS cluster name: 1 to 100 characters, letters,

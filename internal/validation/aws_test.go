@@ -19,6 +19,13 @@ func TestAWSNames(t *testing.T) {
 		{"region", validation.Region, "ap-northeast-2", ""},
 		{"region gov", validation.Region, "us-gov-west-1", ""},
 		{"region iso", validation.Region, "eu-isoe-west-1", ""},
+		{"region sovereign cloud", validation.Region, "eusc-de-east-1", ""},
+		{"region isof", validation.Region, "us-isof-south-1", ""},
+		{"region mexico", validation.Region, "mx-central-1", ""},
+		{"region china", validation.Region, "cn-northwest-1", ""},
+		{"region unknown prefix", validation.Region, "xx-east-1", field.ErrorTypeInvalid},
+		{"region sovereign other country", validation.Region, "eusc-fr-east-1", field.ErrorTypeInvalid},
+		{"region two words", validation.Region, "ap-north-east-2", field.ErrorTypeInvalid},
 		{"region empty", validation.Region, "", field.ErrorTypeRequired},
 		{"region upper", validation.Region, "AP-northeast-2", field.ErrorTypeInvalid},
 		{"region no number", validation.Region, "ap-northeast", field.ErrorTypeInvalid},
@@ -73,6 +80,23 @@ func TestIsName(t *testing.T) {
 	} {
 		if got := validation.IsName(tc.s, tc.max, tc.punct); got != tc.want {
 			t.Errorf("IsName(%q, %d, %q) = %v", tc.s, tc.max, tc.punct, got)
+		}
+	}
+}
+
+func TestRegionPartition(t *testing.T) {
+	for region, want := range map[string]validation.Partition{
+		"ap-northeast-2": {ID: "aws", DNSSuffix: "amazonaws.com"},
+		"eusc-de-east-1": {ID: "aws-eusc", DNSSuffix: "amazonaws.eu"},
+		"us-gov-west-1":  {ID: "aws-us-gov", DNSSuffix: "amazonaws.com"},
+		"us-isob-east-1": {ID: "aws-iso-b", DNSSuffix: "sc2s.sgov.gov"},
+		"us-iso-east-1":  {ID: "aws-iso", DNSSuffix: "c2s.ic.gov"},
+		"us-isof-east-1": {ID: "aws-iso-f", DNSSuffix: "csp.hci.ic.gov"},
+		"eu-isoe-west-1": {ID: "aws-iso-e", DNSSuffix: "cloud.adc-e.uk"},
+		"cn-north-1":     {ID: "aws-cn", DNSSuffix: "amazonaws.com.cn"},
+	} {
+		if got, ok := validation.RegionPartition(region); !ok || got != want {
+			t.Errorf("RegionPartition(%q) = %+v, %v; want %+v", region, got, ok, want)
 		}
 	}
 }

@@ -22,6 +22,8 @@ import (
 	"sync"
 
 	"github.com/go-playground/validator/v10"
+
+	"github.com/hybridkit/hybridkit/advice"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -186,6 +188,41 @@ func pathFromNamespace(base *field.Path, ns string) *field.Path {
 	return p
 }
 
+// Limits of the text a field error carries (see Safe).
+const (
+	maxDetail = 500
+	maxPath   = 300
+)
+
+// Safe returns copies of errs whose text is safe to print: a string value
+// is cut to advice.MaxQuoted runes with "…" (field.Error quotes and escapes
+// it when it prints), and the path and detail have every control
+// character escaped and are cut to a few hundred runes. A hostile
+// megabyte-long value or a map key holding a line break gives a short,
+// one-line error.
+func Safe(errs field.ErrorList) field.ErrorList {
+	if errs == nil {
+		return nil
+	}
+	out := make(field.ErrorList, len(errs))
+	for i, e := range errs {
+		c := *e
+		c.Field = advice.Printable(c.Field, maxPath)
+		c.Detail = advice.Printable(c.Detail, maxDetail)
+		if rv := reflect.ValueOf(c.BadValue); rv.IsValid() && rv.Kind() == reflect.String {
+			if _, isStringer := c.BadValue.(fmt.Stringer); !isStringer {
+				s := rv.String()
+				if cut := []rune(s); len(cut) > advice.MaxQuoted {
+					s = string(cut[:advice.MaxQuoted]) + "…"
+				}
+				c.BadValue = s
+			}
+		}
+		out[i] = &c
+	}
+	return out
+}
+
 // Error is what a package's Validate method returns: every field error of one
 // value, with the package name in front of the message. It unwraps to a
 // k8s.io/apimachinery utilerrors.Aggregate whose Errors are *field.Error, so
@@ -196,9 +233,10 @@ type Error struct {
 }
 
 // ToError returns nil when errs is empty, and otherwise an *Error for pkg
-// ("nodeconfig", "netplan", …). The caller's list is not modified.
+// ("nodeconfig", "netplan", …) holding Safe copies of the errors. The
+// caller's list is not modified.
 func ToError(pkg string, errs field.ErrorList) error {
-	agg := errs.ToAggregate()
+	agg := Safe(errs).ToAggregate()
 	if agg == nil {
 		return nil
 	}
@@ -249,4 +287,18 @@ func FieldErrors(err error) field.ErrorList {
 		}
 	}
 	return out
+}
+
+// FieldErrorsAt is FieldErrors that drops nothing: an error holding no
+// field errors (an overflow, a render failure) becomes one
+// field.InternalError at p, so a caller that collects field errors never
+// loses one. A nil err gives nil.
+func FieldErrorsAt(p *field.Path, err error) field.ErrorList {
+	if err == nil {
+		return nil
+	}
+	if errs := FieldErrors(err); len(errs) > 0 {
+		return errs
+	}
+	return field.ErrorList{field.InternalError(p, err)}
 }

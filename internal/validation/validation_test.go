@@ -133,3 +133,39 @@ func TestAbsPath(t *testing.T) {
 		t.Errorf("PlainText accepted a quote")
 	}
 }
+
+func TestFieldErrorsAtDropsNothing(t *testing.T) {
+	if errs := validation.FieldErrorsAt(field.NewPath("x"), nil); errs != nil {
+		t.Errorf("nil error gave %v", errs)
+	}
+	errs := validation.FieldErrorsAt(field.NewPath("pricing"), errors.New("cost: amount overflows"))
+	if len(errs) != 1 || errs[0].Type != field.ErrorTypeInternal || errs[0].Field != "pricing" {
+		t.Errorf("plain error gave %v", errs)
+	}
+	fe := validation.ToError("x", field.ErrorList{field.Required(field.NewPath("a"), "")})
+	if errs := validation.FieldErrorsAt(field.NewPath("b"), fe); len(errs) != 1 || errs[0].Field != "a" {
+		t.Errorf("field errors gave %v", errs)
+	}
+}
+
+func TestSafeErrors(t *testing.T) {
+	huge := strings.Repeat("v", 1<<20)
+	errs := validation.Safe(field.ErrorList{
+		field.Invalid(field.NewPath("labels").Key("evil\nkey"), huge, "detail with\nforged: line and "+huge),
+		field.NotSupported(field.NewPath("role"), testRole("x\x1b[2J"), []string{"a"}),
+	})
+	for _, e := range errs {
+		s := e.Error()
+		if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
+			t.Errorf("control character in %q", s)
+		}
+		if len(s) > 2000 {
+			t.Errorf("error is %d bytes long", len(s))
+		}
+	}
+	if !strings.Contains(errs[0].Error(), `labels[evil\nkey]`) {
+		t.Errorf("path not escaped: %s", errs[0].Field)
+	}
+}
+
+type testRole string
