@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hybridkit/hybridkit/advice"
 )
@@ -162,4 +163,40 @@ func TestFindingStringIsOneSafeLine(t *testing.T) {
 	if len(s) > 4*advice.MaxMessage {
 		t.Errorf("String is %d bytes", len(s))
 	}
+}
+
+// FuzzLevelText: UnmarshalText accepts exactly what MarshalText writes.
+func FuzzLevelText(f *testing.F) {
+	for _, s := range []string{"info", "warning", "error", "Error", "fatal", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var l advice.Level
+		if l.UnmarshalText([]byte(s)) != nil {
+			return
+		}
+		out, err := l.MarshalText()
+		if err != nil || string(out) != s {
+			t.Fatalf("%q → %v → %q, %v", s, l, out, err)
+		}
+	})
+}
+
+// FuzzPrintable: the result never holds a control character and is never
+// longer than the cut allows.
+func FuzzPrintable(f *testing.F) {
+	for _, s := range []string{"plain", "line\nbreak", "\x1b[31mred", "\xff\xfe", "é", "\u2028"} {
+		f.Add(s, 10)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = n % 200
+		for _, out := range []string{advice.Printable(s, n), advice.Quote(s)} {
+			if strings.ContainsFunc(out, func(r rune) bool { return r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 }) {
+				t.Fatalf("%q gave %q", s, out)
+			}
+		}
+		if n > 0 && utf8.RuneCountInString(advice.Printable(s, n)) > 10*n+1 {
+			t.Fatalf("Printable(%q, %d) is too long", s, n)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package blueprint_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -360,5 +361,103 @@ func BenchmarkRenderReference(b *testing.B) {
 		if _, _, err := blueprint.Render(ref); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestValidPath(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		ok   bool
+	}{
+		{"README.md", true},
+		{"nodeconfigs/gpu-node-01.yaml", true},
+		{"a/b/c_d-e.f", true},
+		{"", false},
+		{"../escaped.yaml", false},
+		{"nodeconfigs/../../x", false},
+		{"/etc/passwd", false},
+		{"a//b", false},
+		{"a/./b", false},
+		{"a/", false},
+		{".", false},
+		{"a b", false},
+		{"a\nb", false},
+		{`a\b`, false},
+		{"c:/x", false},
+		{"é", false},
+		{strings.Repeat("a", 1025), false},
+	} {
+		if err := blueprint.ValidPath(tc.path); (err == nil) != tc.ok {
+			t.Errorf("ValidPath(%q) = %v, want ok=%v", tc.path, err, tc.ok)
+		}
+	}
+	if _, err := blueprint.NewBundle(blueprint.File{Path: "../x"}); err == nil {
+		t.Error("NewBundle held a path outside its folder")
+	}
+	if _, err := blueprint.NewBundle(blueprint.File{Path: "a"}, blueprint.File{Path: "a"}); err == nil {
+		t.Error("NewBundle held two files at one path")
+	}
+	if _, err := blueprint.NewBundle(blueprint.File{Path: blueprint.IndexPath}); err == nil {
+		t.Error("NewBundle held a file where the index goes")
+	}
+}
+
+func TestRenderLeavesTheBlueprintAlone(t *testing.T) {
+	b := blueprint.Reference()
+	b.Storage[0].Namespace, b.Storage[0].NFSVersion = "", 0
+	b.Connectivity.DirectConnect.VIF = ""
+	before := fmt.Sprintf("%#v", b)
+	render(t, b)
+	if after := fmt.Sprintf("%#v", b); after != before {
+		t.Error("Render changed the caller's blueprint")
+	}
+}
+
+func TestTooManyNodes(t *testing.T) {
+	b := blueprint.Reference()
+	b.Credentials = iraCredentials()
+	p := b.NodePools[0]
+	b.NodePools = nil
+	for i := range 11 {
+		p.Name = fmt.Sprintf("gpu%d", i)
+		p.HostnamePattern = p.Name + "-%05d"
+		p.Count = 10_000
+		b.NodePools = append(b.NodePools, p)
+	}
+	_, _, err := blueprint.Render(b)
+	var got []string
+	for _, e := range ivalidation.FieldErrors(err) {
+		got = append(got, e.Field)
+	}
+	if !slices.Contains(got, "nodePools") {
+		t.Errorf("110,000 nodes: %v", err)
+	}
+}
+
+func TestParseBoundsTheInput(t *testing.T) {
+	big := make([]byte, blueprint.MaxBlueprintBytes+1)
+	for i := range big {
+		big[i] = ' '
+	}
+	if _, err := blueprint.Parse(big); err == nil || !strings.Contains(err.Error(), "3 MiB") {
+		t.Errorf("a blueprint over 3 MiB: %v", err)
+	}
+	var doc strings.Builder
+	doc.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		fmt.Fprintf(&doc, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	if _, err := blueprint.Parse([]byte(doc.String())); err == nil || !strings.Contains(err.Error(), "aliases") {
+		t.Errorf("an alias bomb: %v", err)
+	}
+}
+
+func iraCredentials() blueprint.Credentials {
+	return blueprint.Credentials{
+		Provider: nodeconfig.ProviderIAMRolesAnywhere,
+		IAMRolesAnywhere: &blueprint.RolesAnywhereCredentials{
+			TrustAnchorARN: "arn:aws:rolesanywhere:ap-northeast-2:111122223333:trust-anchor/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
+			ProfileARN:     "arn:aws:rolesanywhere:ap-northeast-2:111122223333:profile/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+		},
 	}
 }

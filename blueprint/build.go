@@ -76,7 +76,6 @@ type built struct {
 	identity   nodeconfig.Identity
 	nodes      []node
 	volumes    []storage.Volume
-	devicePlug gpu.DevicePluginOptions
 	planned    []PlannedNode // the nodes as plan.json and the report show them
 	estimate   cost.Estimate
 	scenarios  []cost.Result

@@ -113,7 +113,7 @@ func ValidPath(p string) error {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == '/')
 	}):
 		why = "holds a character other than letters, digits, '.', '_', '-' and '/'"
-	case path.Clean(p) != p || strings.HasPrefix(p, "/") || slices.Contains(strings.Split(p, "/"), ".."):
+	case path.Clean(p) != p || strings.HasPrefix(p, "/") || slices.ContainsFunc(strings.Split(p, "/"), func(e string) bool { return e == "." || e == ".." }):
 		why = "is not a clean relative path"
 	case !filepath.IsLocal(filepath.FromSlash(p)):
 		why = "is not local to the folder it is written under"

@@ -98,3 +98,51 @@ func FuzzParseMoney(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseExchangeRate: a parsed rate writes back as the same rate, and
+// converting any amount either succeeds with the sign of the amount or
+// reports an overflow — never a wrong number or a panic.
+func FuzzParseExchangeRate(f *testing.F) {
+	f.Add("KRW", 0, "1380.25", int64(24_489_000_000))
+	f.Add("EUR", 2, "0.92", int64(-5))
+	f.Add("JPY", 0, "99999999999999", int64(math.MaxInt64))
+	f.Add("usd", 2, "1", int64(0))
+	f.Fuzz(func(t *testing.T, currency string, decimals int, rate string, micro int64) {
+		r, err := cost.ParseExchangeRate(currency, decimals, rate)
+		if err != nil {
+			return
+		}
+		back, err := cost.ParseExchangeRate(r.Currency, r.Decimals, cost.Money(r.PerDollar).Decimal())
+		if err != nil || back != r {
+			t.Fatalf("%+v reads back as %+v (%v)", r, back, err)
+		}
+		a, err := r.Convert(cost.Money(micro))
+		if err != nil {
+			if !errors.Is(err, cost.ErrOverflow) {
+				t.Fatalf("Convert: %v", err)
+			}
+			return
+		}
+		if (micro < 0 && a.Minor > 0) || (micro > 0 && a.Minor < 0) {
+			t.Fatalf("%d micro-dollars became %v", micro, a)
+		}
+	})
+}
+
+// FuzzPercentText: what UnmarshalText accepts, MarshalText writes back.
+func FuzzPercentText(f *testing.F) {
+	for _, s := range []string{"61.23%", "-0.50%", "100%", "1.234%", "%", "x%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var p cost.Percent
+		if p.UnmarshalText([]byte(s)) != nil {
+			return
+		}
+		out, _ := p.MarshalText()
+		var back cost.Percent
+		if err := back.UnmarshalText(out); err != nil || back != p {
+			t.Fatalf("%q → %d → %q → %d (%v)", s, p, out, back, err)
+		}
+	})
+}

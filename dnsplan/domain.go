@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/hybridkit/hybridkit/advice"
 )
 
 // Domain is a validated DNS name: lower-case labels of letters, digits,
@@ -30,15 +32,15 @@ func ParseDomain(s string) (Domain, error) {
 	name := strings.TrimSuffix(s, ".")
 	switch {
 	case name == "":
-		return Domain{}, fmt.Errorf("dnsplan: domain %q: empty name (the root is not a forward zone)", s)
+		return Domain{}, fmt.Errorf("dnsplan: domain %s: empty name (the root is not a forward zone)", advice.Quote(s))
 	case len(name) > maxDomainLength:
-		return Domain{}, fmt.Errorf("dnsplan: domain %q: %d characters, more than %d", truncate(s), len(name), maxDomainLength)
+		return Domain{}, fmt.Errorf("dnsplan: domain %s: %d characters, more than %d", advice.Quote(s), len(name), maxDomainLength)
 	}
 	var b strings.Builder
 	b.Grow(len(name))
 	for i, label := range strings.Split(name, ".") {
 		if err := checkLabel(label); err != nil {
-			return Domain{}, fmt.Errorf("dnsplan: domain %q: label %d %v", truncate(s), i+1, err)
+			return Domain{}, fmt.Errorf("dnsplan: domain %s: label %d %v", advice.Quote(s), i+1, err)
 		}
 		if i > 0 {
 			b.WriteByte('.')
@@ -66,21 +68,12 @@ func checkLabel(l string) error {
 	case l[0] == '-' || l[len(l)-1] == '-':
 		return fmt.Errorf("%q starts or ends with a hyphen", l)
 	}
-	for i := 0; i < len(l); i++ {
-		c := l[i]
+	for _, c := range l {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return fmt.Errorf("holds %q: only letters, digits, hyphens and underscores (IDNs in xn-- form)", rune(c))
+			return fmt.Errorf("holds %q: only letters, digits, hyphens and underscores (IDNs in xn-- form)", c)
 		}
 	}
 	return nil
-}
-
-// truncate keeps error messages short for hostile 300-character inputs.
-func truncate(s string) string {
-	if len(s) > 80 {
-		return s[:77] + "..."
-	}
-	return s
 }
 
 // String returns the name without the trailing dot ("company.local").

@@ -1,6 +1,7 @@
 package dnsplan_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -120,4 +121,35 @@ func normalise(c dnsplan.Corefile) dnsplan.Corefile {
 		c.Blocks[i].Directives = fix(c.Blocks[i].Directives)
 	}
 	return c
+}
+
+// FuzzParsePlan: any bytes give an error or a plan that encodes to JSON
+// which parses back to the same plan; the reverse-zone reading of every
+// parsed rule domain is a canonical prefix.
+func FuzzParsePlan(f *testing.F) {
+	f.Add([]byte(`{"region":"ap-northeast-2","vpcId":"vpc-0a1b2c3d","vpcCidrs":["10.0.0.0/16"],"rules":[{"name":"r","domain":"company.local","targets":[{"ip":"192.168.1.53"}]}],"onPrem":{"servers":["192.168.1.53"],"forwardToAws":["x.eks.amazonaws.com"]}}`))
+	f.Add([]byte("region: ap-northeast-2\nrules:\n- name: rev\n  domain: 10.in-addr.arpa\n"))
+	f.Add([]byte("cluster: {networks: [10.96.0.0/16], domain: cluster.local}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := dnsplan.ParsePlan(data)
+		if err != nil {
+			return
+		}
+		js, err := json.Marshal(p)
+		if err != nil {
+			t.Fatalf("a parsed plan does not encode: %v", err)
+		}
+		back, err := dnsplan.ParsePlan(js)
+		if err != nil {
+			t.Fatalf("%s does not parse back: %v", js, err)
+		}
+		if !reflect.DeepEqual(back, p) {
+			t.Fatalf("round trip changed the plan:\n%+v\n%+v", p, back)
+		}
+		for _, r := range p.Rules {
+			if rz, ok := r.Domain.ReverseZone(); ok && rz.Masked() != rz {
+				t.Fatalf("ReverseZone(%s) = %s is not canonical", r.Domain, rz)
+			}
+		}
+	})
 }

@@ -323,3 +323,20 @@ func TestCheckContainerdDropIn(t *testing.T) {
 		t.Errorf("bad root accepted")
 	}
 }
+
+// FuzzTargetText: UnmarshalText accepts exactly what MarshalText writes.
+func FuzzTargetText(f *testing.F) {
+	for _, s := range []string{"containerd1", "containerd2", "nodeadm-dropin", "containerd3", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var tg gpu.Target
+		if tg.UnmarshalText([]byte(s)) != nil {
+			return
+		}
+		out, err := tg.MarshalText()
+		if err != nil || string(out) != s {
+			t.Fatalf("%q → %v → %q, %v", s, tg, out, err)
+		}
+	})
+}

@@ -3,6 +3,8 @@ package gpu_test
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hybridkit/hybridkit/gpu"
@@ -81,4 +83,29 @@ func ExampleCheckHost() {
 	// error gpu/driver-too-old
 	// error gpu/kernel-too-old-for-cilium
 	// info gpu/containerd-config-version
+}
+
+// FuzzParseOSRelease: any bytes give an error or an ID; a parsed ID and
+// version written back as os-release lines parse to themselves.
+func FuzzParseOSRelease(f *testing.F) {
+	f.Add([]byte("PRETTY_NAME=\"Ubuntu 22.04.4 LTS\"\nID=ubuntu\nVERSION_ID=\"22.04\"\n"))
+	f.Add([]byte("ID='rhel'\nVERSION_ID=9.4\n"))
+	f.Add([]byte("ID=\"a\\\"b\"\n"))
+	f.Add([]byte("no equals sign\nID=\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		id, version, err := gpu.ParseOSRelease(data)
+		if err != nil {
+			return
+		}
+		if id == "" {
+			t.Fatal("no error and no ID")
+		}
+		if strings.ContainsAny(id+version, "\n\r") {
+			return // a quoted value may hold an escaped line break
+		}
+		again, againVersion, err := gpu.ParseOSRelease([]byte("ID=" + strconv.Quote(id) + "\nVERSION_ID=" + strconv.Quote(version) + "\n"))
+		if err != nil || again != id || againVersion != version {
+			t.Fatalf("%q %q read back as %q %q (%v)", id, version, again, againVersion, err)
+		}
+	})
 }

@@ -390,3 +390,38 @@ func ExampleIdentity_ActivationInput() {
 	// AmazonEKSHybridNodesRole 10 eks-hybrid-nodes
 	// EKSClusterARN arn:aws:eks:ap-northeast-2:111122223333:cluster/gpu-hybrid-cluster
 }
+
+// FuzzIdentityScripts puts fuzzed names and descriptions into the identity
+// and trust-anchor scripts. What the builders accept, bash runs, and the
+// AWS CLI receives exactly as given.
+func FuzzIdentityScripts(f *testing.F) {
+	f.Add("EKS Hybrid Nodes of the GPU cluster", "gpu nodes", "gpu-hybrid-cluster-hybrid-nodes", "site CA")
+	f.Add("$(reboot) `id` ${HOME}", "a;b|c&d", "x y z", "ca; rm -rf /")
+	f.Add("'", "\"", "-", "_")
+	f.Fuzz(func(t *testing.T, description, instanceName, profile, anchor string) {
+		id := ssmIdentity()
+		id.Activation.Description, id.Activation.DefaultInstanceName = description, instanceName
+		if script, err := nodeconfig.IdentityScript(id); err == nil {
+			calls := testkit.RecordCommands(t, script, "aws", nil)
+			got := calls[len(calls)-1]
+			if got[1] != "create-activation" || testkit.FlagValue(t, got, "--description") != description || testkit.FlagValue(t, got, "--default-instance-name") != instanceName {
+				t.Fatalf("the activation reached the CLI as %q", got)
+			}
+		}
+		ira := iraIdentity()
+		ira.RolesAnywhere.ProfileName = profile
+		if script, err := nodeconfig.IdentityScript(ira); err == nil {
+			calls := testkit.RecordCommands(t, script, "aws", nil)
+			if got := calls[len(calls)-1]; got[1] != "create-profile" || testkit.FlagValue(t, got, "--name") != profile {
+				t.Fatalf("the profile reached the CLI as %q", got)
+			}
+		}
+		ta := nodeconfig.TrustAnchor{Name: anchor, Region: "ap-northeast-2", ACMPCAARN: "arn:aws:acm-pca:ap-northeast-2:111122223333:certificate-authority/0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"}
+		if script, err := nodeconfig.TrustAnchorScript(ta); err == nil {
+			calls := testkit.RecordCommands(t, script, "aws", nil)
+			if len(calls) != 1 || testkit.FlagValue(t, calls[0], "--name") != anchor {
+				t.Fatalf("the trust anchor reached the CLI as %q", calls)
+			}
+		}
+	})
+}

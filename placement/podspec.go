@@ -25,7 +25,7 @@ const (
 	// ResourceGPU is the NVIDIA device plugin's resource and TaintGPU the
 	// taint key of GPU nodes.
 	ResourceGPU corev1.ResourceName = "nvidia.com/gpu"
-	TaintGPU                        = "nvidia.com/gpu"
+	TaintGPU    string              = "nvidia.com/gpu"
 )
 
 // PodTemplateOf returns the pod template inside a workload object, so the

@@ -1,6 +1,7 @@
 package imageref_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hybridkit/hybridkit/internal/imageref"
@@ -74,4 +75,29 @@ func TestVersions(t *testing.T) {
 			t.Errorf("ParseVersion(%q) ok", bad)
 		}
 	}
+}
+
+// FuzzParse: a parsed reference writes back, through String, as text that
+// parses to the same reference; its tag reads as a version or not at all,
+// without panicking.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"nvcr.io/nvidia/k8s-device-plugin:v0.20.0",
+		"602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8",
+		"localhost:5000/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"nginx", "Nginx", "a//b", "host:port/x:y:z", "x:" + strings.Repeat("1", 200),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := imageref.Parse(s)
+		if err != nil {
+			return
+		}
+		back, err := imageref.Parse(r.String())
+		if err != nil || back != r {
+			t.Fatalf("%q parses to %+v, which writes %q and parses to %+v (%v)", s, r, r.String(), back, err)
+		}
+		_, _ = r.Version()
+	})
 }

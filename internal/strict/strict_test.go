@@ -2,6 +2,7 @@ package strict_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/netip"
@@ -351,4 +352,62 @@ func TestDecodeFoldCase(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Type != field.ErrorTypeDuplicate {
 		t.Errorf("two spellings of one field: %v", r.Errors)
 	}
+}
+
+// fuzzDoc has a field of every kind the walk treats apart.
+type fuzzDoc struct {
+	Name   string            `json:"name,omitempty"`
+	Count  int32             `json:"count,omitempty"`
+	Size   uint8             `json:"size,omitempty"`
+	Ratio  float64           `json:"ratio,omitempty"`
+	On     *bool             `json:"on,omitempty"`
+	Addr   netip.Addr        `json:"addr,omitzero"`
+	When   time.Time         `json:"when,omitzero"`
+	Raw    []byte            `json:"raw,omitempty"`
+	Tags   map[string]string `json:"tags,omitempty"`
+	Items  []item            `json:"items,omitempty"`
+	Any    any               `json:"any,omitempty"`
+	Code   secretString      `json:"code,omitempty"`
+	Nested *fuzzDoc          `json:"nested,omitempty"`
+}
+
+// FuzzDecode: any bytes give an error, field errors, or a value that
+// encodes back to a document decoding to the same value — never a panic,
+// and never the secret in a message.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		"name: x\ncount: 3\non: yes\naddr: 10.0.0.1\nwhen: 2026-12-04T00:00:00Z\nraw: aGk=\ntags: {a: b}\nitems: [{a: c}]\nany: [1, {x: y}]\n",
+		"nested: {nested: {name: deep}}\n",
+		"a: &x [1, 2]\nb: *x\n",
+		"<<: {name: merged}\ncount: 1\n",
+		"code: !!str secret-value\n",
+		"count: 0x7fffffff\nsize: 256\n",
+		"---\nname: x\n...\n",
+		"{\"name\": \"json\", \"count\": 1}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v fuzzDoc
+		errs, err := strict.DecodeYAML(data, &v, nil)
+		if err != nil || len(errs) > 0 {
+			if s := string(v.Code); len(s) >= 4 && strings.Contains(errs.ToAggregate().Error(), s) {
+				t.Fatalf("the secret is in the errors")
+			}
+			return
+		}
+		js, err := json.Marshal(v)
+		if err != nil {
+			return // a float the JSON encoder refuses cannot have come from the walk
+		}
+		var back fuzzDoc
+		errs, err = strict.DecodeYAML(js, &back, nil)
+		if err != nil || len(errs) > 0 {
+			t.Fatalf("%s does not decode back: %v %v", js, err, errs)
+		}
+		js2, _ := json.Marshal(back)
+		if !bytes.Equal(js, js2) {
+			t.Fatalf("round trip changed the value:\n%s\n%s", js, js2)
+		}
+	})
 }

@@ -8,7 +8,11 @@
 // following encoding/json's rules, into a plain tree of maps, slices and
 // scalars that go.yaml.in/yaml/v2 (the encoder sigs.k8s.io/yaml uses)
 // writes directly. A differential test and a fuzz target hold the two
-// outputs byte-equal.
+// outputs byte-equal wherever sigs.k8s.io/yaml's output reads back as the
+// value it was given. Where it does not, yamlenc is the one that is right:
+// sigs.k8s.io/yaml's re-parse refuses raw control characters and folds
+// U+0085 (NEL, a line break in YAML 1.1) into a space, while yamlenc
+// escapes them, so its output always reads back unchanged.
 package yamlenc
 
 import (
@@ -16,6 +20,7 @@ import (
 	"encoding"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -61,6 +66,15 @@ var (
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
+
+// mergeKey is the YAML merge key. go.yaml.in/yaml/v2 (and so
+// sigs.k8s.io/yaml) writes a "<<" map key without quotes, and every YAML
+// reader then takes it for a merge key, not a key named "<<".
+const mergeKey = "<<"
+
+// ErrMergeKey is returned for a map key "<<": written as the encoder
+// writes it, it would read back as a YAML merge key, not as the data.
+var ErrMergeKey = errors.New("yamlenc: a map key \"<<\" would read back as a YAML merge key")
 
 // toTree converts v into nil, bool, int64, uint64, float64, string,
 // []any or map[string]any.
@@ -126,6 +140,9 @@ func toTree(v reflect.Value) (any, error) {
 			k, err := mapKey(it.Key())
 			if err != nil {
 				return nil, err
+			}
+			if k == mergeKey {
+				return nil, ErrMergeKey
 			}
 			e, err := toTree(it.Value())
 			if err != nil {
