@@ -141,6 +141,6 @@ func (s Server) Lint(fieldPath string) []advice.Finding {
 	cores, threads := s.topology()
 	return []advice.Finding{{Level: advice.Warning, Code: CodeVCPUMismatch, Field: fieldPath,
 		Message: fmt.Sprintf("%s: %d vCPUs declared, but %d socket(s) × %d cores × %d threads = %d; EKS bills the vCPUs the node reports, so the estimate uses %d",
-			s.Name, s.DeclaredVCPUs, s.Sockets, cores, threads, v, v),
+			advice.Quote(s.Name), s.DeclaredVCPUs, s.Sockets, cores, threads, v, v),
 		Ref: "https://aws.amazon.com/eks/pricing/"}}
 }

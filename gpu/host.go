@@ -118,29 +118,29 @@ func CheckHost(h HostFacts) []advice.Finding {
 	case "":
 	case "ubuntu":
 		if h.OSVersion != "20.04" && h.OSVersion != "22.04" && h.OSVersion != "24.04" {
-			add(advice.Error, CodeOSUnsupported, "osVersion", fmt.Sprintf("Ubuntu %s is not supported for hybrid nodes (20.04, 22.04 and 24.04 are)", h.OSVersion), refOS)
+			add(advice.Error, CodeOSUnsupported, "osVersion", fmt.Sprintf("Ubuntu %s is not supported for hybrid nodes (20.04, 22.04 and 24.04 are)", advice.Quote(h.OSVersion)), refOS)
 		}
 	case "rhel":
 		if m := major(h.OSVersion); m != 8 && m != 9 {
-			add(advice.Error, CodeOSUnsupported, "osVersion", fmt.Sprintf("RHEL %s is not supported for hybrid nodes (8 and 9 are)", h.OSVersion), refOS)
+			add(advice.Error, CodeOSUnsupported, "osVersion", fmt.Sprintf("RHEL %s is not supported for hybrid nodes (8 and 9 are)", advice.Quote(h.OSVersion)), refOS)
 		}
 	case "amzn":
 		add(advice.Warning, CodeOSLimitedSupport, "osId", "Amazon Linux 2023 is supported as a hybrid node only in on-premises virtualised environments, and outside AWS Support; prefer Ubuntu or RHEL on bare-metal GPU servers", refOS)
 	case "bottlerocket":
 		add(advice.Error, CodeOSUnsupported, "osId", "Bottlerocket hybrid nodes exist only as VMware variants and do not use nodeadm; a bare-metal GPU server needs Ubuntu or RHEL", refOS)
 	default:
-		add(advice.Error, CodeOSUnsupported, "osId", fmt.Sprintf("%q is not an operating system EKS Hybrid Nodes support (Ubuntu 20.04/22.04/24.04, RHEL 8/9, Amazon Linux 2023, Bottlerocket on VMware)", id), refOS)
+		add(advice.Error, CodeOSUnsupported, "osId", fmt.Sprintf("%s is not an operating system EKS Hybrid Nodes support (Ubuntu 20.04/22.04/24.04, RHEL 8/9, Amazon Linux 2023, Bottlerocket on VMware)", advice.Quote(id)), refOS)
 	}
 	if strings.EqualFold(h.CNI, "cilium") && h.Kernel != "" {
 		if v, ok := imageref.ParseVersion(h.Kernel); !ok {
-			add(advice.Warning, CodeUnparsableVersion, "kernel", fmt.Sprintf("kernel version %q is not major.minor[.patch]", h.Kernel), "")
+			add(advice.Warning, CodeUnparsableVersion, "kernel", fmt.Sprintf("kernel version %s is not major.minor[.patch]", advice.Quote(h.Kernel)), "")
 		} else if imageref.CompareVersions(v[:min(2, len(v))], []int{5, 10}) < 0 {
-			add(advice.Error, CodeKernelForCilium, "kernel", fmt.Sprintf("kernel %s is older than 5.10, which the Cilium releases supported on hybrid nodes (1.17, 1.18) require; Ubuntu 20.04's 5.4 and RHEL 8's 4.18 are too old — use the HWE kernel or a newer release", h.Kernel), "cilium Documentation/operations/system_requirements.rst")
+			add(advice.Error, CodeKernelForCilium, "kernel", fmt.Sprintf("kernel %s is older than 5.10, which the Cilium releases supported on hybrid nodes (1.17, 1.18) require; Ubuntu 20.04's 5.4 and RHEL 8's 4.18 are too old — use the HWE kernel or a newer release", advice.Quote(h.Kernel)), "cilium Documentation/operations/system_requirements.rst")
 		}
 	}
 	driver, driverOK := imageref.ParseVersion(h.DriverVersion)
 	if h.DriverVersion != "" && !driverOK {
-		add(advice.Warning, CodeUnparsableVersion, "driverVersion", fmt.Sprintf("driver version %q is not a version number", h.DriverVersion), "")
+		add(advice.Warning, CodeUnparsableVersion, "driverVersion", fmt.Sprintf("driver version %s is not a version number", advice.Quote(h.DriverVersion)), "")
 	}
 	for i, name := range h.GPUs {
 		m, ok := ModelByAlias(name)
@@ -148,11 +148,11 @@ func CheckHost(h HostFacts) []advice.Finding {
 			m, ok = ModelByProductName(name)
 		}
 		if !ok {
-			add(advice.Info, CodeUnknownGPU, fmt.Sprintf("gpus[%d]", i), fmt.Sprintf("GPU %q is not in the catalog (%s); its driver minimum is not checked", name, strings.Join(Aliases(), ", ")), "")
+			add(advice.Info, CodeUnknownGPU, fmt.Sprintf("gpus[%d]", i), fmt.Sprintf("GPU %s is not in the catalog (%s); its driver minimum is not checked", advice.Quote(name), strings.Join(Aliases(), ", ")), "")
 			continue
 		}
 		if driverOK && driver[0] < m.MinDriver {
-			add(advice.Error, CodeDriverTooOld, "driverVersion", fmt.Sprintf("driver %s is older than the %d branch, the first to support the %s (%s)", h.DriverVersion, m.MinDriver, m.ProductName, m.Alias), "NVIDIA/open-gpu-kernel-modules README, supported GPUs")
+			add(advice.Error, CodeDriverTooOld, "driverVersion", fmt.Sprintf("driver %s is older than the %d branch, the first to support the %s (%s)", advice.Quote(h.DriverVersion), m.MinDriver, m.ProductName, m.Alias), "NVIDIA/open-gpu-kernel-modules README, supported GPUs")
 		}
 	}
 	fs = append(fs, checkContainerdVersion(h)...)
@@ -166,19 +166,19 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 	}
 	cv, ok := imageref.ParseVersion(h.ContainerdVersion)
 	if !ok || len(cv) < 2 {
-		return []advice.Finding{{Level: advice.Warning, Code: CodeUnparsableVersion, Field: "containerdVersion", Message: fmt.Sprintf("containerd version %q is not a version number", h.ContainerdVersion)}}
+		return []advice.Finding{{Level: advice.Warning, Code: CodeUnparsableVersion, Field: "containerdVersion", Message: fmt.Sprintf("containerd version %s is not a version number", advice.Quote(h.ContainerdVersion))}}
 	}
 	const refReleases = "https://github.com/containerd/containerd/blob/main/RELEASES.md"
 	switch {
 	case imageref.CompareVersions(cv, []int{1, 6}) < 0:
 		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeContainerdTooOld, Field: "containerdVersion",
-			Message: fmt.Sprintf("containerd %s is older than 1.6; use the 1.7 or 2.x line", h.ContainerdVersion), Ref: refReleases})
+			Message: fmt.Sprintf("containerd %s is older than 1.6; use the 1.7 or 2.x line", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	case cv[0] == 1:
 		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
-			Message: fmt.Sprintf("containerd %s reads config version 2 (render TargetContainerd1 for a standalone file, TargetNodeadmDropIn for nodeadm) and refuses version 3; it replaces whole plugin tables on import, so drop-ins must carry the complete CRI section", h.ContainerdVersion), Ref: refReleases})
+			Message: fmt.Sprintf("containerd %s reads config version 2 (render TargetContainerd1 for a standalone file, TargetNodeadmDropIn for nodeadm) and refuses version 3; it replaces whole plugin tables on import, so drop-ins must carry the complete CRI section", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	default:
 		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
-			Message: fmt.Sprintf("containerd %s reads config version 3 (render TargetContainerd2 for a standalone file); under nodeadm, whose root file is version 2, the drop-in stays version 2 (TargetNodeadmDropIn): 2.3 and later refuse a drop-in newer than the root", h.ContainerdVersion), Ref: refReleases})
+			Message: fmt.Sprintf("containerd %s reads config version 3 (render TargetContainerd2 for a standalone file); under nodeadm, whose root file is version 2, the drop-in stays version 2 (TargetNodeadmDropIn): 2.3 and later refuse a drop-in newer than the root", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	}
 	if kv, ok := imageref.ParseVersion(h.KubernetesVersion); ok && len(kv) >= 2 && kv[0] == 1 {
 		if table := containerdForKubernetes(kv[1]); table != nil {
@@ -193,7 +193,7 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 					}
 				}
 				fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeContainerdK8sSkew, Field: "containerdVersion",
-					Message: fmt.Sprintf("containerd %s is not listed as supporting Kubernetes %s (supported: %s)", h.ContainerdVersion, h.KubernetesVersion, strings.Join(supported, ", ")), Ref: refReleases + " (Kubernetes support)"})
+					Message: fmt.Sprintf("containerd %s is not listed as supporting Kubernetes %s (supported: %s)", advice.Quote(h.ContainerdVersion), advice.Quote(h.KubernetesVersion), strings.Join(supported, ", ")), Ref: refReleases + " (Kubernetes support)"})
 			}
 		}
 	}
@@ -201,7 +201,7 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 		const refToolkit = "https://github.com/NVIDIA/nvidia-container-toolkit/releases"
 		if cv[0] >= 2 && imageref.CompareVersions(tv, []int{1, 17, 4}) < 0 {
 			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeToolkitV3, Field: "toolkitVersion",
-				Message: fmt.Sprintf("NVIDIA Container Toolkit %s predates config version 3 support (1.17.4); on containerd %s nvidia-ctk fails with \"unsupported config version: 3\" — upgrade it or use the rendered config", h.ToolkitVersion, h.ContainerdVersion), Ref: refToolkit + " (v1.17.4, PR #805)"})
+				Message: fmt.Sprintf("NVIDIA Container Toolkit %s predates config version 3 support (1.17.4); on containerd %s nvidia-ctk fails with \"unsupported config version: 3\" — upgrade it or use the rendered config", advice.Quote(h.ToolkitVersion), advice.Quote(h.ContainerdVersion)), Ref: refToolkit + " (v1.17.4, PR #805)"})
 		}
 		if imageref.CompareVersions(tv, []int{1, 18, 0}) == 0 {
 			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeToolkitDropInPath, Field: "toolkitVersion",
@@ -209,7 +209,7 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 		}
 		if imageref.CompareVersions(tv, []int{1, 20, 0}) < 0 && imageref.CompareVersions(tv, []int{1, 18, 0}) >= 0 {
 			fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeToolkitRuntimeType, Field: "toolkitVersion",
-				Message: fmt.Sprintf("NVIDIA Container Toolkit %s can write drop-ins without runtime_type (containerd: \"container.Runtime.Name must be set\"), fixed in 1.20.0; the library's drop-in always sets it", h.ToolkitVersion), Ref: "NVIDIA/nvidia-container-toolkit issue #1956"})
+				Message: fmt.Sprintf("NVIDIA Container Toolkit %s can write drop-ins without runtime_type (containerd: \"container.Runtime.Name must be set\"), fixed in 1.20.0; the library's drop-in always sets it", advice.Quote(h.ToolkitVersion)), Ref: "NVIDIA/nvidia-container-toolkit issue #1956"})
 		}
 	}
 	return fs

@@ -104,7 +104,7 @@ func (c NodeConfig) lintLabels() []advice.Finding {
 			f.Message = fmt.Sprintf("nodeadm already sets %s=%s; the label is redundant", key, want)
 		} else {
 			f.Level = advice.Warning
-			f.Message = fmt.Sprintf("nodeadm sets %s=%s, and this later --node-labels entry overrides it with %q: add-ons that select hybrid nodes by this label (or avoid them, like the VPC CNI) will misplace pods", key, want, got)
+			f.Message = fmt.Sprintf("nodeadm sets %s=%s, and this later --node-labels entry overrides it with %s: add-ons that select hybrid nodes by this label (or avoid them, like the VPC CNI) will misplace pods", key, want, advice.Quote(got))
 		}
 		fs = append(fs, f)
 	}
@@ -150,7 +150,7 @@ func lintImage(field, image string) (advice.Finding, bool) {
 	if ref.Registry == "k8s.gcr.io" {
 		return advice.Finding{
 			Level: advice.Warning, Code: CodeOutdatedImage, Field: field,
-			Message: fmt.Sprintf("sandbox image %s comes from k8s.gcr.io, frozen since April 2023; use the regional EKS pause image (eks/pause) or registry.k8s.io", image),
+			Message: fmt.Sprintf("sandbox image %s comes from k8s.gcr.io, frozen since April 2023; use the regional EKS pause image (eks/pause) or registry.k8s.io", advice.Quote(image)),
 			Ref:     refRegistryFrozen,
 		}, true
 	}
@@ -159,7 +159,7 @@ func lintImage(field, image string) (advice.Finding, bool) {
 	if ok && strings.HasSuffix(ref.Repository, "pause") && imageref.CompareVersions(v, def) < 0 {
 		return advice.Finding{
 			Level: advice.Info, Code: CodeOutdatedImage, Field: field,
-			Message: fmt.Sprintf("sandbox image %s is older than pause:%s, the version the EKS AMIs cache", image, containerdconf.DefaultPauseTag),
+			Message: fmt.Sprintf("sandbox image %s is older than pause:%s, the version the EKS AMIs cache", advice.Quote(image), containerdconf.DefaultPauseTag),
 			Ref:     "awslabs/amazon-eks-ami doc/usage/container-images",
 		}, true
 	}

@@ -79,7 +79,7 @@ func Lint(spec corev1.PodSpec, nodes []map[string]string) []advice.Finding {
 		}
 		if img := c.Image; img != "" && !strings.Contains(img, "@") {
 			if i := strings.LastIndex(img, ":"); i < 0 || strings.Contains(img[i:], "/") || img[i+1:] == "latest" {
-				add(advice.Info, CodeLatestImage, field+".image", fmt.Sprintf("%s is not pinned to a version: nodes on two sides of a WAN may run different images", img), "")
+				add(advice.Info, CodeLatestImage, field+".image", fmt.Sprintf("%s is not pinned to a version: nodes on two sides of a WAN may run different images", advice.Quote(img)), "")
 			}
 		}
 	}

@@ -241,7 +241,7 @@ func CheckMountOptions(opts []MountOption, w Workload) []advice.Finding {
 	for _, k := range []string{"rsize", "wsize"} {
 		if o, ok := has[k]; ok {
 			if n, _ := strconv.Atoi(o.Value); n < 262144 {
-				add(advice.Info, CodeSmallIO, fmt.Sprintf("%s=%s: with millisecond latency small requests cap throughput; 1048576 is the Linux maximum", k, o.Value))
+				add(advice.Info, CodeSmallIO, fmt.Sprintf("%s=%s: with millisecond latency small requests cap throughput; 1048576 is the Linux maximum", k, advice.Quote(o.Value)))
 			}
 		}
 	}
