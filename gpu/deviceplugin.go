@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -84,7 +85,17 @@ type DevicePluginOptions struct {
 	// NodeSelector chooses the GPU nodes; default
 	// {nvidia.com/gpu.present: "true"} (ModelLabels sets it).
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// MPSRoot is where the MPS control daemon keeps its pipes, logs and
+	// /dev/shm on the host; with MPS sharing it defaults to
+	// /run/nvidia/mps, the Helm chart's mps.root. The plugin refuses to
+	// start with MPS and no root ("using MPS requires --mps-root to be
+	// specified": cmd/nvidia-device-plugin/main.go validateFlags).
+	MPSRoot string `json:"mpsRoot,omitempty"`
 }
+
+// DefaultMPSRoot is the Helm chart's mps.root (k8s-device-plugin v0.20.0,
+// deployments/helm/nvidia-device-plugin/values.yaml).
+const DefaultMPSRoot = "/run/nvidia/mps"
 
 // Default fills unset fields; it is idempotent.
 func (o *DevicePluginOptions) Default() {
@@ -99,6 +110,9 @@ func (o *DevicePluginOptions) Default() {
 	}
 	if len(o.NodeSelector) == 0 {
 		o.NodeSelector = map[string]string{LabelGPUPresent: "true"}
+	}
+	if o.Sharing == SharingMPS && o.MPSRoot == "" {
+		o.MPSRoot = DefaultMPSRoot
 	}
 }
 
@@ -144,6 +158,12 @@ func (o DevicePluginOptions) ValidateAt(p *field.Path) field.ErrorList {
 		if msgs := validation.IsDNS1123Subdomain(o.RuntimeClassName); len(msgs) > 0 {
 			errs = append(errs, field.Invalid(p.Child("runtimeClassName"), o.RuntimeClassName, strings.Join(msgs, "; ")))
 		}
+	}
+	if o.MPSRoot != "" {
+		if o.Sharing != SharingMPS {
+			errs = append(errs, field.Forbidden(p.Child("mpsRoot"), "only with MPS sharing"))
+		}
+		errs = append(errs, ivalidation.AbsPath(p.Child("mpsRoot"), o.MPSRoot, false)...)
 	}
 	for _, k := range slices.Sorted(maps.Keys(o.NodeSelector)) {
 		kp := p.Child("nodeSelector").Key(k)
@@ -210,6 +230,18 @@ func PluginConfig(o DevicePluginOptions) ([]byte, error) {
 type DevicePluginObjects struct {
 	ConfigMap *corev1.ConfigMap
 	DaemonSet *appsv1.DaemonSet
+	// MPSControlDaemon runs the MPS control daemon on nodes labelled
+	// nvidia.com/mps.capable=true; nil without MPS sharing.
+	MPSControlDaemon *appsv1.DaemonSet
+}
+
+// Objects returns the objects in the order to apply them.
+func (d DevicePluginObjects) Objects() []runtime.Object {
+	out := []runtime.Object{d.ConfigMap, d.DaemonSet}
+	if d.MPSControlDaemon != nil {
+		out = append(out, d.MPSControlDaemon)
+	}
+	return out
 }
 
 // DevicePlugin builds the device plugin's ConfigMap and DaemonSet: the
@@ -219,6 +251,14 @@ type DevicePluginObjects struct {
 // system-node-critical priority, every capability dropped, the kubelet's
 // device-plugins directory mounted, and a required node affinity to GPU
 // nodes.
+//
+// Where the plugin needs more, it gets what the plugin's Helm chart gives
+// it (k8s-device-plugin v0.20.0, deployments/helm/nvidia-device-plugin):
+// with a MIG strategy, CAP_SYS_ADMIN and NVIDIA_MIG_MONITOR_DEVICES=all
+// (the chart's requiresCapSysAdmin); with MPS sharing, MPS_ROOT, the MPS
+// root and its shm mounted from the host, and a second DaemonSet that
+// runs the MPS control daemon (daemonset-mps-control-daemon.yml) on nodes
+// labelled nvidia.com/mps.capable=true (ModelLabelsFor sets the label).
 func DevicePlugin(o DevicePluginOptions) (DevicePluginObjects, error) {
 	o.Default()
 	cfg, err := PluginConfig(o)
@@ -235,8 +275,50 @@ func DevicePlugin(o DevicePluginOptions) (DevicePluginObjects, error) {
 	for _, k := range slices.Sorted(maps.Keys(o.NodeSelector)) {
 		terms = append(terms, corev1.NodeSelectorRequirement{Key: k, Operator: corev1.NodeSelectorOpIn, Values: []string{o.NodeSelector[k]}})
 	}
+	affinity := &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+			NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: terms}},
+		},
+	}}
 	no := false
 	hostPathDir := corev1.HostPathDirectory
+	security := &corev1.SecurityContext{
+		AllowPrivilegeEscalation: &no,
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+	}
+	var env []corev1.EnvVar
+	if o.MIGStrategy != MIGStrategyNone {
+		// The plugin watches MIG devices through NVML, which needs
+		// CAP_SYS_ADMIN; the chart then adds it instead of dropping all.
+		security = &corev1.SecurityContext{Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"SYS_ADMIN"}}}
+		env = append(env, corev1.EnvVar{Name: "NVIDIA_MIG_MONITOR_DEVICES", Value: "all"})
+	}
+	ctr := corev1.Container{
+		Name:            "nvidia-device-plugin-ctr",
+		Image:           o.Image,
+		Args:            []string{"--config-file=" + devicePluginConfigDir + "/" + devicePluginConfigKey},
+		Env:             env,
+		SecurityContext: security,
+		VolumeMounts: []corev1.VolumeMount{
+			{Name: "device-plugin", MountPath: "/var/lib/kubelet/device-plugins"},
+			{Name: "config", MountPath: devicePluginConfigDir, ReadOnly: true},
+		},
+	}
+	volumes := []corev1.Volume{
+		{Name: "device-plugin", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/lib/kubelet/device-plugins", Type: &hostPathDir}}},
+		{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: DevicePluginConfigName}}}},
+	}
+	if o.Sharing == SharingMPS {
+		// The plugin checks the control daemon's health through its pipe
+		// and shm under the MPS root.
+		ctr.Env = append(ctr.Env, corev1.EnvVar{Name: "MPS_ROOT", Value: o.MPSRoot})
+		ctr.VolumeMounts = append(ctr.VolumeMounts, mpsMounts()...)
+		volumes = append(volumes, mpsVolumes(o.MPSRoot)...)
+	}
+	tolerations := []corev1.Toleration{
+		{Key: "CriticalAddonsOnly", Operator: corev1.TolerationOpExists},
+		GPUToleration(),
+	}
 	ds := &appsv1.DaemonSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
 		ObjectMeta: metav1.ObjectMeta{Name: DevicePluginName, Namespace: o.Namespace, Labels: map[string]string{"app.kubernetes.io/name": "nvidia-device-plugin"}},
@@ -247,32 +329,10 @@ func DevicePlugin(o DevicePluginOptions) (DevicePluginObjects, error) {
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: corev1.PodSpec{
 					PriorityClassName: "system-node-critical",
-					Tolerations: []corev1.Toleration{
-						{Key: "CriticalAddonsOnly", Operator: corev1.TolerationOpExists},
-						GPUToleration(),
-					},
-					Affinity: &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
-						RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
-							NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: terms}},
-						},
-					}},
-					Containers: []corev1.Container{{
-						Name:  "nvidia-device-plugin-ctr",
-						Image: o.Image,
-						Args:  []string{"--config-file=" + devicePluginConfigDir + "/" + devicePluginConfigKey},
-						SecurityContext: &corev1.SecurityContext{
-							AllowPrivilegeEscalation: &no,
-							Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
-						},
-						VolumeMounts: []corev1.VolumeMount{
-							{Name: "device-plugin", MountPath: "/var/lib/kubelet/device-plugins"},
-							{Name: "config", MountPath: devicePluginConfigDir, ReadOnly: true},
-						},
-					}},
-					Volumes: []corev1.Volume{
-						{Name: "device-plugin", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/lib/kubelet/device-plugins", Type: &hostPathDir}}},
-						{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: DevicePluginConfigName}}}},
-					},
+					Tolerations:       tolerations,
+					Affinity:          affinity,
+					Containers:        []corev1.Container{ctr},
+					Volumes:           volumes,
 				},
 			},
 		},
@@ -281,7 +341,93 @@ func DevicePlugin(o DevicePluginOptions) (DevicePluginObjects, error) {
 		rc := o.RuntimeClassName
 		ds.Spec.Template.Spec.RuntimeClassName = &rc
 	}
-	return DevicePluginObjects{ConfigMap: cm, DaemonSet: ds}, nil
+	out := DevicePluginObjects{ConfigMap: cm, DaemonSet: ds}
+	if o.Sharing == SharingMPS {
+		out.MPSControlDaemon = mpsControlDaemon(o, tolerations, affinity)
+	}
+	return out, nil
+}
+
+// The MPS control daemon's objects, as the plugin's Helm chart renders
+// them (k8s-device-plugin v0.20.0,
+// deployments/helm/nvidia-device-plugin/templates/daemonset-mps-control-daemon.yml).
+const (
+	MPSControlDaemonName = "nvidia-device-plugin-mps-control-daemon"
+	mpsPodLabel          = "nvidia-device-plugin-mps-control-daemon"
+)
+
+func mpsMounts() []corev1.VolumeMount {
+	return []corev1.VolumeMount{
+		{Name: "mps-shm", MountPath: "/dev/shm"},
+		{Name: "mps-root", MountPath: "/mps"},
+	}
+}
+
+func mpsVolumes(root string) []corev1.Volume {
+	orCreate := corev1.HostPathDirectoryOrCreate
+	return []corev1.Volume{
+		{Name: "mps-root", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: root, Type: &orCreate}}},
+		{Name: "mps-shm", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: root + "/shm"}}},
+	}
+}
+
+// mpsControlDaemon is the control daemon's DaemonSet: an init container
+// that mounts the daemon's shm under the MPS root (mount-shm, privileged,
+// with bidirectional propagation so the host and the plugin see it), then
+// mps-control-daemon itself, privileged, in the host's PID namespace (the
+// chart's default: the MPS server finds its PID through /proc), reading
+// the plugin's config file, on nodes labelled nvidia.com/mps.capable=true.
+func mpsControlDaemon(o DevicePluginOptions, tolerations []corev1.Toleration, affinity *corev1.Affinity) *appsv1.DaemonSet {
+	yes := true
+	bidirectional := corev1.MountPropagationBidirectional
+	labels := map[string]string{"name": mpsPodLabel}
+	env := []corev1.EnvVar{
+		{Name: "NODE_NAME", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "spec.nodeName"}}},
+		{Name: "CONFIG_FILE", Value: devicePluginConfigDir + "/" + devicePluginConfigKey},
+		{Name: "NVIDIA_VISIBLE_DEVICES", Value: "all"},
+		{Name: "NVIDIA_DRIVER_CAPABILITIES", Value: "compute,utility"},
+	}
+	ds := &appsv1.DaemonSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
+		ObjectMeta: metav1.ObjectMeta{Name: MPSControlDaemonName, Namespace: o.Namespace, Labels: map[string]string{"app.kubernetes.io/name": "nvidia-device-plugin"}},
+		Spec: appsv1.DaemonSetSpec{
+			Selector:       &metav1.LabelSelector{MatchLabels: labels},
+			UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					PriorityClassName: "system-node-critical",
+					HostPID:           true,
+					NodeSelector:      map[string]string{LabelMPSCapable: "true"},
+					Tolerations:       tolerations,
+					Affinity:          affinity,
+					InitContainers: []corev1.Container{{
+						Name:            "mps-control-daemon-mounts",
+						Image:           o.Image,
+						Command:         []string{"mps-control-daemon", "mount-shm"},
+						SecurityContext: &corev1.SecurityContext{Privileged: &yes},
+						VolumeMounts:    []corev1.VolumeMount{{Name: "mps-root", MountPath: "/mps", MountPropagation: &bidirectional}},
+					}},
+					Containers: []corev1.Container{{
+						Name:            "mps-control-daemon-ctr",
+						Image:           o.Image,
+						Command:         []string{"mps-control-daemon"},
+						Env:             env,
+						SecurityContext: &corev1.SecurityContext{Privileged: &yes},
+						VolumeMounts: append(mpsMounts(),
+							corev1.VolumeMount{Name: "config", MountPath: devicePluginConfigDir, ReadOnly: true}),
+					}},
+					Volumes: append(mpsVolumes(o.MPSRoot),
+						corev1.Volume{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: DevicePluginConfigName}}}}),
+				},
+			},
+		},
+	}
+	if o.RuntimeClassName != "" {
+		rc := o.RuntimeClassName
+		ds.Spec.Template.Spec.RuntimeClassName = &rc
+	}
+	return ds
 }
 
 // Capacity returns the extended resources a node with gpus GPUs of model m
@@ -390,9 +536,9 @@ func (o DevicePluginOptions) Lint() []advice.Finding {
 	}
 	if o.Sharing == SharingMPS {
 		fs = append(fs, advice.Finding{
-			Level: advice.Warning, Code: CodeMPSControlDaemon, Field: "sharing",
-			Message: "MPS sharing needs the MPS control daemon DaemonSet that the plugin's Helm chart deploys alongside the plugin; this static DaemonSet does not run it — install the chart or add the daemon",
-			Ref:     "NVIDIA/k8s-device-plugin README (Configuration Option Details: MPS)",
+			Level: advice.Info, Code: CodeMPSControlDaemon, Field: "sharing",
+			Message: "MPS sharing runs the MPS control daemon (the second DaemonSet) only on nodes labelled nvidia.com/mps.capable=true, which GPU feature discovery sets — or the NodeConfig's labels (ModelLabelsFor); MPS is not supported on MIG-enabled GPUs",
+			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/deployments/helm/nvidia-device-plugin/templates/daemonset-mps-control-daemon.yml",
 		})
 	}
 	if o.Sharing == SharingTimeSlicing && (o.FailRequestsGreaterThanOne == nil || !*o.FailRequestsGreaterThanOne) {

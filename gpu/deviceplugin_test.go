@@ -86,8 +86,20 @@ func TestDevicePluginShape(t *testing.T) {
 	}) {
 		t.Errorf("no GPU toleration: %v", spec.Tolerations)
 	}
-	if *c.SecurityContext.AllowPrivilegeEscalation || !slices.Equal(c.SecurityContext.Capabilities.Drop, []corev1.Capability{"ALL"}) {
-		t.Errorf("security context %+v", c.SecurityContext)
+	// With a MIG strategy the chart gives the plugin CAP_SYS_ADMIN to
+	// watch MIG devices through NVML, and NVIDIA_MIG_MONITOR_DEVICES.
+	if sc := c.SecurityContext; sc.AllowPrivilegeEscalation != nil || len(sc.Capabilities.Drop) != 0 || !slices.Equal(sc.Capabilities.Add, []corev1.Capability{"SYS_ADMIN"}) {
+		t.Errorf("security context under MIG %+v", c.SecurityContext)
+	}
+	if !slices.Contains(c.Env, corev1.EnvVar{Name: "NVIDIA_MIG_MONITOR_DEVICES", Value: "all"}) {
+		t.Errorf("env under MIG %v", c.Env)
+	}
+	whole, err := gpu.DevicePlugin(gpu.DevicePluginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wc := whole.DaemonSet.Spec.Template.Spec.Containers[0]; *wc.SecurityContext.AllowPrivilegeEscalation || !slices.Equal(wc.SecurityContext.Capabilities.Drop, []corev1.Capability{"ALL"}) || len(wc.Env) != 0 {
+		t.Errorf("whole GPUs: security context %+v, env %v", wc.SecurityContext, wc.Env)
 	}
 	term := spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0]
 	if term.Key != gpu.LabelGPUPresent || term.Values[0] != "true" {
@@ -106,6 +118,64 @@ func TestDevicePluginShape(t *testing.T) {
 		t.Errorf("args %v", c.Args)
 	}
 	var _ *appsv1.DaemonSet = ds
+}
+
+// TestMPSAsTheChartRendersIt: with MPS the plugin gets MPS_ROOT and the
+// MPS root and shm from the host (without MPS_ROOT it exits: "using MPS
+// requires --mps-root to be specified"), and a second DaemonSet runs the
+// control daemon on mps.capable nodes.
+func TestMPSAsTheChartRendersIt(t *testing.T) {
+	objs, err := gpu.DevicePlugin(gpu.DevicePluginOptions{Sharing: gpu.SharingMPS, Replicas: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := objs.DaemonSet.Spec.Template.Spec.Containers[0]
+	if !slices.Contains(c.Env, corev1.EnvVar{Name: "MPS_ROOT", Value: gpu.DefaultMPSRoot}) {
+		t.Errorf("plugin env %v", c.Env)
+	}
+	mounts := map[string]string{}
+	for _, m := range c.VolumeMounts {
+		mounts[m.Name] = m.MountPath
+	}
+	if mounts["mps-root"] != "/mps" || mounts["mps-shm"] != "/dev/shm" {
+		t.Errorf("plugin mounts %v", mounts)
+	}
+	hostPaths := map[string]string{}
+	for _, v := range objs.DaemonSet.Spec.Template.Spec.Volumes {
+		if v.HostPath != nil {
+			hostPaths[v.Name] = v.HostPath.Path
+		}
+	}
+	if hostPaths["mps-root"] != "/run/nvidia/mps" || hostPaths["mps-shm"] != "/run/nvidia/mps/shm" {
+		t.Errorf("host paths %v", hostPaths)
+	}
+	d := objs.MPSControlDaemon
+	if d == nil {
+		t.Fatal("no MPS control daemon")
+	}
+	spec := d.Spec.Template.Spec
+	if spec.NodeSelector[gpu.LabelMPSCapable] != "true" || !spec.HostPID || len(spec.InitContainers) != 1 || !slices.Equal(spec.InitContainers[0].Command, []string{"mps-control-daemon", "mount-shm"}) {
+		t.Errorf("control daemon spec: selector %v hostPID %v init %v", spec.NodeSelector, spec.HostPID, spec.InitContainers)
+	}
+	if p := spec.InitContainers[0].VolumeMounts[0].MountPropagation; p == nil || *p != corev1.MountPropagationBidirectional {
+		t.Error("the shm mount does not propagate back to the host")
+	}
+	if !slices.Equal(spec.Containers[0].Command, []string{"mps-control-daemon"}) || !*spec.Containers[0].SecurityContext.Privileged {
+		t.Errorf("control daemon container %+v", spec.Containers[0])
+	}
+	objsList := objs.Objects()
+	if len(objsList) != 3 {
+		t.Errorf("%d objects, want 3", len(objsList))
+	}
+	testkit.DecodeManifests(t, render(t, objsList...))
+	// Without MPS there is no control daemon and no MPS root.
+	ts, err := gpu.DevicePlugin(gpu.DevicePluginOptions{Sharing: gpu.SharingTimeSlicing, Replicas: 4})
+	if err != nil || ts.MPSControlDaemon != nil || len(ts.Objects()) != 2 {
+		t.Errorf("time-slicing: %v %+v", err, ts.MPSControlDaemon)
+	}
+	if err := (gpu.DevicePluginOptions{Sharing: gpu.SharingTimeSlicing, Replicas: 2, MPSRoot: "/run/x"}).Validate(); err == nil {
+		t.Error("an MPS root without MPS was accepted")
+	}
 }
 
 func TestCapacity(t *testing.T) {

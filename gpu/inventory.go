@@ -83,6 +83,12 @@ const (
 	LabelCUDAMinor      = "nvidia.com/cuda.runtime-version.minor"
 	LabelCUDAFull       = "nvidia.com/cuda.runtime-version.full"
 	LabelMIGCapable     = "nvidia.com/mig.capable"
+	// LabelGPUReplicas and LabelSharingStrategy say how each GPU is
+	// shared; LabelMPSCapable is true on nodes whose GPUs are shared with
+	// MPS, and is what the MPS control daemon's DaemonSet selects.
+	LabelGPUReplicas     = "nvidia.com/gpu.replicas"
+	LabelSharingStrategy = "nvidia.com/gpu.sharing-strategy"
+	LabelMPSCapable      = "nvidia.com/mps.capable"
 	// LabelModelAlias and LabelModelCount are the adoption guide's short
 	// labels (gpu=h100, gpu-count=8); hybridkit keeps them so existing
 	// selectors keep working.
@@ -128,21 +134,45 @@ func familyOf(cc string) string {
 	return family(n)
 }
 
-// Labels returns the node labels GFD would set for this inventory, for
-// machines that run without GFD, plus the guide's short labels: the model
-// alias (gpu=h200) and count (gpu-count=8). It describes the first GPU and
+// Labels is LabelsFor with the zero DevicePluginOptions: whole GPUs,
+// no sharing.
+func (inv Inventory) Labels() map[string]string { return inv.LabelsFor(DevicePluginOptions{}) }
+
+// LabelsFor returns the node labels GPU feature discovery sets for this
+// inventory when the device plugin runs with options o, for machines that
+// run without GFD, plus the guide's short labels: the model alias
+// (gpu=h200) and count (gpu-count=8). It describes the first GPU and
 // counts all of them; an Inventory without GPUs yields only
 // nvidia.com/gpu.present=false.
-func (inv Inventory) Labels() map[string]string {
+//
+// Sharing changes what GFD writes (NVIDIA/k8s-device-plugin v0.20.0,
+// internal/lm/resource.go baseLabeler and getProductName, and nvml.go
+// newSharingLabeler): nvidia.com/gpu.replicas is the replicas per GPU (1
+// without sharing), nvidia.com/gpu.sharing-strategy is time-slicing, mps
+// or none, the product gets a "-SHARED" suffix unless the shared resource
+// is renamed, and nvidia.com/mps.capable is true only under MPS — the
+// label the MPS control daemon's DaemonSet selects nodes by.
+func (inv Inventory) LabelsFor(o DevicePluginOptions) map[string]string {
 	if len(inv.GPUs) == 0 {
 		return map[string]string{LabelGPUPresent: "false"}
 	}
 	g := inv.GPUs[0]
+	product := Sanitise(g.Name)
+	replicas, strategy := 1, "none"
+	if o.Sharing != SharingNone && o.Replicas > 1 {
+		replicas, strategy = o.Replicas, string(o.Sharing)
+		if !o.RenameByDefault {
+			product += "-SHARED"
+		}
+	}
 	l := map[string]string{
-		LabelGPUPresent: "true",
-		LabelGPUProduct: Sanitise(g.Name),
-		LabelGPUCount:   strconv.Itoa(len(inv.GPUs)),
-		LabelModelCount: strconv.Itoa(len(inv.GPUs)),
+		LabelGPUPresent:      "true",
+		LabelGPUProduct:      product,
+		LabelGPUCount:        strconv.Itoa(len(inv.GPUs)),
+		LabelModelCount:      strconv.Itoa(len(inv.GPUs)),
+		LabelGPUReplicas:     strconv.Itoa(replicas),
+		LabelSharingStrategy: strategy,
+		LabelMPSCapable:      strconv.FormatBool(o.Sharing == SharingMPS && g.MIGMode != MIGEnabled),
 	}
 	if g.MemoryMiB > 0 {
 		l[LabelGPUMemory] = strconv.Itoa(g.MemoryMiB)
@@ -173,16 +203,22 @@ func (inv Inventory) Labels() map[string]string {
 	return l
 }
 
-// ModelLabels returns the labels a node with count GPUs of model m gets
-// before any inventory is taken (at planning time): presence, product,
-// count, memory, compute capability and family, and the guide's alias and
-// count labels.
+// ModelLabels is ModelLabelsFor with the zero DevicePluginOptions.
 func ModelLabels(m Model, count int) map[string]string {
+	return ModelLabelsFor(m, count, DevicePluginOptions{})
+}
+
+// ModelLabelsFor returns the labels a node with count GPUs of model m gets
+// before any inventory is taken (at planning time) when the device plugin
+// runs with o: presence, product, count, replicas and sharing strategy,
+// memory, compute capability and family, and the guide's alias and count
+// labels (see Inventory.LabelsFor).
+func ModelLabelsFor(m Model, count int, o DevicePluginOptions) map[string]string {
 	inv := Inventory{}
 	for i := range count {
 		inv.GPUs = append(inv.GPUs, GPU{Index: i, Name: m.ProductName, MemoryMiB: m.MemoryMiB, PCIDeviceID: m.PCIDeviceID, ComputeCapability: m.ComputeCapability})
 	}
-	return inv.Labels()
+	return inv.LabelsFor(o)
 }
 
 // validate checks the values every parser must produce.

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"reflect"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,6 +62,9 @@ func TestLabels(t *testing.T) {
 		"nvidia.com/cuda.runtime-version.major":   "13",
 		"nvidia.com/cuda.runtime-version.minor":   "0",
 		"nvidia.com/cuda.runtime-version.full":    "13.0",
+		"nvidia.com/gpu.replicas":                 "1",
+		"nvidia.com/gpu.sharing-strategy":         "none",
+		"nvidia.com/mps.capable":                  "false",
 		"gpu":                                     "h200",
 		"gpu-count":                               "1",
 	}
@@ -82,6 +86,30 @@ func TestSanitise(t *testing.T) {
 	} {
 		if got := gpu.Sanitise(in); got != want {
 			t.Errorf("Sanitise(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLabelsUnderSharing follows GFD's labelers (k8s-device-plugin
+// v0.20.0 internal/lm): a shared GPU is "<product>-SHARED" unless the
+// shared resource is renamed, with its replicas and strategy, and only MPS
+// makes a node mps.capable.
+func TestLabelsUnderSharing(t *testing.T) {
+	m, _ := gpu.ModelByAlias("h100")
+	for _, tc := range []struct {
+		name                                    string
+		o                                       gpu.DevicePluginOptions
+		product, replicas, strategy, mpsCapable string
+	}{
+		{"whole GPUs", gpu.DevicePluginOptions{}, "NVIDIA-H100-80GB-HBM3", "1", "none", "false"},
+		{"time-slicing", gpu.DevicePluginOptions{Sharing: gpu.SharingTimeSlicing, Replicas: 4}, "NVIDIA-H100-80GB-HBM3-SHARED", "4", "time-slicing", "false"},
+		{"time-slicing renamed", gpu.DevicePluginOptions{Sharing: gpu.SharingTimeSlicing, Replicas: 4, RenameByDefault: true}, "NVIDIA-H100-80GB-HBM3", "4", "time-slicing", "false"},
+		{"mps", gpu.DevicePluginOptions{Sharing: gpu.SharingMPS, Replicas: 2}, "NVIDIA-H100-80GB-HBM3-SHARED", "2", "mps", "true"},
+	} {
+		l := gpu.ModelLabelsFor(m, 8, tc.o)
+		got := []string{l[gpu.LabelGPUProduct], l[gpu.LabelGPUReplicas], l[gpu.LabelSharingStrategy], l[gpu.LabelMPSCapable]}
+		if want := []string{tc.product, tc.replicas, tc.strategy, tc.mpsCapable}; !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, want)
 		}
 	}
 }
@@ -112,6 +140,39 @@ func TestParseCSVFieldsInAnyOrder(t *testing.T) {
 	}
 	if m, ok := inv.GPUs[0].Model(); !ok || m.Alias != "h100" {
 		t.Errorf("model = %v %v", m, ok)
+	}
+}
+
+// TestParseNoHeaderWithTheQueryFields reads the real noheader,nounits
+// capture with the fields its --query-gpu named, and gets what the capture
+// with a header gives.
+func TestParseNoHeaderWithTheQueryFields(t *testing.T) {
+	fields := strings.Split("index,name,uuid,memory.total,driver_version,pci.bus_id,pci.device_id,mig.mode.current,compute_cap,power.limit,vbios_version", ",")
+	got, err := gpu.ParseQueryCSVFields(fields, readShared("query-noheader-nounits.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := gpu.ParseQueryCSV(readShared("query.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("noheader: %+v\nheader:   %+v", got, want)
+	}
+	for _, tc := range []struct {
+		name   string
+		fields []string
+		in     string
+		want   string
+	}{
+		{"too few fields", []string{"index", "name"}, "0, NVIDIA H200, extra\n", "fields"},
+		{"no name", []string{"index"}, "0\n", "no \"name\""},
+		{"not a field", []string{"name; rm"}, "x\n", "not a --query-gpu field"},
+		{"a field twice", []string{"name", "name"}, "a, b\n", "twice"},
+	} {
+		if _, err := gpu.ParseQueryCSVFields(tc.fields, []byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hybridkit/hybridkit/advice"
 )
 
 // smiLog is the part of `nvidia-smi -q -x` (nvsmi_device_v12/v13.dtd) that
@@ -93,15 +95,13 @@ func ParseSMILog(data []byte) (Inventory, error) {
 // It uses index, name, uuid, memory.total, driver_version, pci.bus_id,
 // pci.device_id, mig.mode.current and compute_cap when present and ignores
 // other fields; name is required. "[N/A]" and "N/A" mean "not reported".
-// Output from --format=csv,noheader cannot be read: without the header the
-// fields cannot be told apart.
+// For output without the header (--format=csv,noheader) use
+// ParseQueryCSVFields with the fields of the --query-gpu argument.
 func ParseQueryCSV(data []byte) (Inventory, error) {
 	if len(data) > maxInput {
 		return Inventory{}, fmt.Errorf("gpu: nvidia-smi CSV is larger than %d bytes", maxInput)
 	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.TrimLeadingSpace = true
-	r.FieldsPerRecord = -1
+	r := queryReader(data)
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		return Inventory{}, errors.New("gpu: empty nvidia-smi CSV")
@@ -109,20 +109,56 @@ func ParseQueryCSV(data []byte) (Inventory, error) {
 	if err != nil {
 		return Inventory{}, fmt.Errorf("gpu: malformed nvidia-smi CSV: %w", err)
 	}
-	cols := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if !headerFieldRE.MatchString(h) {
-			return Inventory{}, fmt.Errorf("gpu: the first CSV line %q is not a header (%q is not a query field): run nvidia-smi with --format=csv, not noheader, so the fields can be named", strings.Join(header, ", "), h)
+	for _, h := range header {
+		if !headerFieldRE.MatchString(strings.TrimSpace(h)) {
+			return Inventory{}, fmt.Errorf("gpu: the first CSV line %s is not a header (%s is not a query field): for --format=csv,noheader output use ParseQueryCSVFields with the --query-gpu fields", advice.Quote(strings.Join(header, ", ")), advice.Quote(h))
 		}
-		name, _, _ := strings.Cut(h, " [")
+	}
+	return parseQueryRows(r, header, 2)
+}
+
+// ParseQueryCSVFields reads the output of `nvidia-smi
+// --query-gpu=<fields> --format=csv,noheader[,nounits]`: every line is a
+// GPU, its columns the query fields in order ("index", "name",
+// "memory.total", …, as given to --query-gpu; a unit in brackets is
+// allowed and ignored). The fields are read as ParseQueryCSV reads them;
+// name is required, and a line with another number of columns is an
+// error.
+func ParseQueryCSVFields(fields []string, data []byte) (Inventory, error) {
+	if len(data) > maxInput {
+		return Inventory{}, fmt.Errorf("gpu: nvidia-smi CSV is larger than %d bytes", maxInput)
+	}
+	for _, f := range fields {
+		if !headerFieldRE.MatchString(strings.TrimSpace(f)) {
+			return Inventory{}, fmt.Errorf("gpu: %s is not a --query-gpu field", advice.Quote(f))
+		}
+	}
+	return parseQueryRows(queryReader(data), fields, 1)
+}
+
+func queryReader(data []byte) *csv.Reader {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.TrimLeadingSpace = true
+	r.FieldsPerRecord = -1
+	return r
+}
+
+// parseQueryRows reads the GPU lines of a query, whose columns are fields;
+// the first line read is number firstLine of the input.
+func parseQueryRows(r *csv.Reader, fields []string, firstLine int) (Inventory, error) {
+	cols := map[string]int{}
+	for i, h := range fields {
+		name, _, _ := strings.Cut(strings.TrimSpace(h), " [")
+		if _, dup := cols[name]; dup {
+			return Inventory{}, fmt.Errorf("gpu: the query names %s twice", advice.Quote(name))
+		}
 		cols[name] = i
 	}
 	if _, ok := cols["name"]; !ok {
 		return Inventory{}, errors.New("gpu: the CSV has no \"name\" column: add name to --query-gpu")
 	}
 	var inv Inventory
-	for line := 2; ; line++ {
+	for line := firstLine; ; line++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -130,8 +166,8 @@ func ParseQueryCSV(data []byte) (Inventory, error) {
 		if err != nil {
 			return Inventory{}, fmt.Errorf("gpu: malformed nvidia-smi CSV: %w", err)
 		}
-		if len(rec) != len(header) {
-			return Inventory{}, fmt.Errorf("gpu: CSV line %d has %d fields, the header %d", line, len(rec), len(header))
+		if len(rec) != len(fields) {
+			return Inventory{}, fmt.Errorf("gpu: CSV line %d has %d fields, the query %d", line, len(rec), len(fields))
 		}
 		get := func(name string) (string, bool) {
 			i, ok := cols[name]
@@ -147,7 +183,7 @@ func ParseQueryCSV(data []byte) (Inventory, error) {
 		g.ComputeCapability, _ = get("compute_cap")
 		if v, ok := get("index"); ok {
 			if g.Index, err = strconv.Atoi(v); err != nil || g.Index < 0 {
-				return Inventory{}, fmt.Errorf("gpu: CSV line %d: index %q is not a GPU index", line, v)
+				return Inventory{}, fmt.Errorf("gpu: CSV line %d: index %s is not a GPU index", line, advice.Quote(v))
 			}
 		}
 		if v, ok := get("memory.total"); ok {
@@ -167,7 +203,7 @@ func ParseQueryCSV(data []byte) (Inventory, error) {
 		}
 		if v, ok := get("driver_version"); ok {
 			if inv.DriverVersion != "" && inv.DriverVersion != v {
-				return Inventory{}, fmt.Errorf("gpu: CSV line %d: driver %s differs from %s on another GPU", line, v, inv.DriverVersion)
+				return Inventory{}, fmt.Errorf("gpu: CSV line %d: driver %s differs from %s on another GPU", line, advice.Quote(v), advice.Quote(inv.DriverVersion))
 			}
 			inv.DriverVersion = v
 		}
