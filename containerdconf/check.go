@@ -16,6 +16,7 @@ const (
 	refReleases      = "https://github.com/containerd/containerd/blob/main/RELEASES.md (deprecated config properties)"
 	refDropInVersion = "containerd v2.3.0, commit 21248d00: drop-in config version higher than root config version"
 	refReplace       = "https://github.com/containerd/containerd/issues/5837"
+	refCRIConfig     = "https://github.com/containerd/containerd/blob/v2.4.2/internal/cri/config/config.go (CniConfig.NetworkPluginBinDirs is bin_dirs) and plugins/cri/runtime/plugin.go (configMigration: CDI is always enabled)"
 )
 
 // Finding codes reported by Check and CheckDropIn.
@@ -29,6 +30,7 @@ const (
 	CodeDropInNewerThanRoot  = "containerdconf/dropin-newer-than-root"
 	CodeDropInReplacesCRI    = "containerdconf/dropin-replaces-cri"
 	CodeDropInVersionDiffers = "containerdconf/dropin-version-differs"
+	CodeIgnoredKey           = "containerdconf/ignored-key"
 )
 
 // criTablePath is the TOML table of the CRI runtime settings for a version.
@@ -93,6 +95,20 @@ func checkFile(c Config) []advice.Finding {
 			Level: advice.Warning, Code: CodeWrongVersionKeys, Field: `plugins."` + PluginCRIv2 + `"`,
 			Message: fmt.Sprintf("version %d file configures runtimes under %s, the version 2 plugin; in version 3 they belong under %s", c.Version, PluginCRIv2, PluginCRIRuntime),
 			Ref:     refPlugins,
+		})
+	}
+	for _, k := range c.IgnoredKeys {
+		why := "containerd 2.x does not read it in a version 3 file"
+		switch {
+		case strings.HasSuffix(k, ".enable_cdi"):
+			why = "containerd 2.x always enables CDI and has no enable_cdi in version 3; delete it"
+		case strings.HasSuffix(k, ".cni.bin_dir"):
+			why = "version 3 names the CNI plugin directories in the list bin_dirs; containerd 2.x ignores bin_dir here, and the plugins are looked for in /opt/cni/bin only"
+		}
+		fs = append(fs, advice.Finding{
+			Level: advice.Error, Code: CodeIgnoredKey, Field: k,
+			Message: "containerd logs \"Ignoring unknown key\" for " + k + ": " + why,
+			Ref:     refCRIConfig,
 		})
 	}
 	if c.CRI == nil {
@@ -202,7 +218,7 @@ func lostSettings(d, r *CRI) []string {
 	if r.RegistryConfigPath != "" && d.RegistryConfigPath == "" {
 		lost = append(lost, "registry config_path")
 	}
-	if r.CNIBinDir != "" && d.CNIBinDir == "" || r.CNIConfDir != "" && d.CNIConfDir == "" {
+	if len(r.CNIBinDirs) > 0 && len(d.CNIBinDirs) == 0 || r.CNIConfDir != "" && d.CNIConfDir == "" {
 		lost = append(lost, "CNI directories")
 	}
 	if r.DiscardUnpackedLayers != nil && d.DiscardUnpackedLayers == nil {

@@ -35,6 +35,11 @@ type Config struct {
 	// Parse fills it so Check can spot keys of the wrong version; Render
 	// ignores it.
 	PluginIDs []string `json:"pluginIds,omitempty"`
+	// IgnoredKeys are keys of a parsed file that containerd of the file's
+	// version does not read — it logs "Ignoring unknown key" and goes on
+	// without them: a version 3 file's enable_cdi and cni.bin_dir. Parse
+	// fills it; Check reports it; Render ignores it.
+	IgnoredKeys []string `json:"ignoredKeys,omitempty"`
 }
 
 // CRI is the CRI plugin's runtime, image and network settings.
@@ -49,17 +54,24 @@ type CRI struct {
 	DiscardUnpackedLayers *bool `json:"discardUnpackedLayers,omitempty"`
 	// Runtimes by name; rendered in name order.
 	Runtimes map[string]Runtime `json:"runtimes,omitempty"`
-	// EnableCDI turns on Container Device Interface injection (default false
-	// in containerd 1.7, true in 2.x).
+	// EnableCDI turns on Container Device Interface injection in version 2
+	// files (default false in containerd 1.7). containerd 2.x always
+	// enables CDI and has no such key: a version 3 file refuses false and
+	// never writes it (plugins/cri/runtime/plugin.go, configMigration:
+	// "CDI is always enabled").
 	EnableCDI *bool `json:"enableCdi,omitempty"`
 	// CDISpecDirs are the CDI spec directories (containerd default
 	// ["/etc/cdi", "/var/run/cdi"]).
 	CDISpecDirs []string `json:"cdiSpecDirs,omitempty"`
 	// RegistryConfigPath is registry.config_path: the hosts.toml directories.
 	RegistryConfigPath string `json:"registryConfigPath,omitempty"`
-	// CNIBinDir and CNIConfDir are where the CNI plugins and configs live.
-	CNIBinDir  string `json:"cniBinDir,omitempty"`
-	CNIConfDir string `json:"cniConfDir,omitempty"`
+	// CNIBinDirs are where the CNI plugins live: a version 2 file holds one
+	// (cni.bin_dir), a version 3 file a list (cni.bin_dirs: containerd 2.x
+	// reads bin_dir only when it migrates a version 2 file, and ignores it
+	// in a version 3 file — internal/cri/config CniConfig). CNIConfDir is
+	// where their configs live.
+	CNIBinDirs []string `json:"cniBinDirs,omitempty"`
+	CNIConfDir string   `json:"cniConfDir,omitempty"`
 }
 
 // Runtime is one entry of containerd.runtimes.
@@ -133,7 +145,7 @@ func NodeadmRoot(sandboxImage string) Config {
 				"runc": {Type: RuntimeTypeRuncV2, SystemdCgroup: &t},
 			},
 			RegistryConfigPath: DefaultRegistryConfigPath,
-			CNIBinDir:          DefaultCNIBinDir,
+			CNIBinDirs:         []string{DefaultCNIBinDir},
 			CNIConfDir:         DefaultCNIConfDir,
 		},
 	}

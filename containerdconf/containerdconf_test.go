@@ -24,7 +24,10 @@ func gpuConfig(version int) containerdconf.Config {
 	c.Version = version
 	c.Imports = nil
 	c.CRI.DefaultRuntimeName = "nvidia"
-	c.CRI.EnableCDI = ptr(true)
+	if version == 2 {
+		// containerd 2.x always enables CDI; version 3 has no key for it.
+		c.CRI.EnableCDI = ptr(true)
+	}
 	c.CRI.CDISpecDirs = []string{"/etc/cdi", "/var/run/cdi"}
 	c.CRI.Runtimes["nvidia"] = containerdconf.Runtime{
 		Type: containerdconf.RuntimeTypeRuncV2, BinaryName: "/usr/bin/nvidia-container-runtime",
@@ -57,6 +60,53 @@ func TestRenderGolden(t *testing.T) {
 				t.Errorf("Parse(Render(x)) = %+v\nwant %+v", back, tc.cfg)
 			}
 		})
+	}
+}
+
+// TestVersion3KeysContainerd2Reads: a version 3 file lists the CNI
+// plugin directories in bin_dirs and has no enable_cdi; a hand-written one
+// with the version 2 keys gets a finding for each, as containerd 2.x logs
+// "Ignoring unknown key" for them.
+func TestVersion3KeysContainerd2Reads(t *testing.T) {
+	c := gpuConfig(3)
+	c.CRI.CNIBinDirs = []string{"/opt/cni/bin", "/usr/libexec/cni"}
+	b, err := containerdconf.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "bin_dirs = ['/opt/cni/bin', '/usr/libexec/cni']") || strings.Contains(string(b), "enable_cdi") || strings.Contains(string(b), "bin_dir =") {
+		t.Errorf("version 3 file:\n%s", b)
+	}
+	old := `version = 3
+[plugins.'io.containerd.cri.v1.runtime']
+enable_cdi = true
+[plugins.'io.containerd.cri.v1.runtime'.cni]
+bin_dir = '/opt/custom/cni'
+`
+	parsed, err := containerdconf.Parse([]byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, f := range containerdconf.Check(parsed) {
+		codes = append(codes, f.Code+" "+f.Field)
+	}
+	want := []string{
+		containerdconf.CodeIgnoredKey + ` plugins."io.containerd.cri.v1.runtime".cni.bin_dir`,
+		containerdconf.CodeIgnoredKey + ` plugins."io.containerd.cri.v1.runtime".enable_cdi`,
+	}
+	if !slices.Equal(codes, want) {
+		t.Errorf("findings %q, want %q", codes, want)
+	}
+	off := gpuConfig(3)
+	off.CRI.EnableCDI = ptr(false)
+	if _, err := containerdconf.Render(off); err == nil {
+		t.Error("a version 3 file turned CDI off")
+	}
+	two := gpuConfig(2)
+	two.CRI.CNIBinDirs = []string{"/a", "/b"}
+	if _, err := containerdconf.Render(two); err == nil {
+		t.Error("a version 2 file held two CNI bin dirs")
 	}
 }
 

@@ -72,6 +72,7 @@ func Parse(data []byte) (Config, error) {
 	if r.err != nil {
 		return Config{}, r.err
 	}
+	c.IgnoredKeys = r.ignored
 	return c, nil
 }
 
@@ -79,7 +80,10 @@ func pluginPath(id string) string { return `plugins."` + id + `"` }
 
 // reader pulls typed values out of a decoded TOML tree and keeps the first
 // type error.
-type reader struct{ err error }
+type reader struct {
+	err     error
+	ignored []string // keys containerd ignores in this version
+}
 
 func (r *reader) fail(path, key string, v any, want string) {
 	if r.err == nil {
@@ -232,7 +236,9 @@ func (r *reader) criV2(t map[string]any, path string) *CRI {
 		c.RegistryConfigPath = r.str(reg, path+".registry", "config_path")
 	}
 	if cni := r.table(t, path, "cni"); cni != nil {
-		c.CNIBinDir = r.str(cni, path+".cni", "bin_dir")
+		if d := r.str(cni, path+".cni", "bin_dir"); d != "" {
+			c.CNIBinDirs = []string{d}
+		}
 		c.CNIConfDir = r.str(cni, path+".cni", "conf_dir")
 	}
 	return c
@@ -253,15 +259,20 @@ func (r *reader) criV3(im, rt map[string]any) *CRI {
 	}
 	if rt != nil {
 		rp := pluginPath(PluginCRIRuntime)
-		c.EnableCDI = r.boolean(rt, rp, "enable_cdi")
 		c.CDISpecDirs = r.strs(rt, rp, "cdi_spec_dirs")
+		if _, ok := lookup(rt, "enable_cdi"); ok {
+			r.ignored = append(r.ignored, rp+".enable_cdi")
+		}
 		if ct := r.table(rt, rp, "containerd"); ct != nil {
 			c.DefaultRuntimeName = r.str(ct, rp+".containerd", "default_runtime_name")
 			c.Runtimes = r.runtimes(ct, rp+".containerd")
 		}
 		if cni := r.table(rt, rp, "cni"); cni != nil {
-			c.CNIBinDir = r.str(cni, rp+".cni", "bin_dir")
+			c.CNIBinDirs = r.strs(cni, rp+".cni", "bin_dirs")
 			c.CNIConfDir = r.str(cni, rp+".cni", "conf_dir")
+			if _, ok := lookup(cni, "bin_dir"); ok {
+				r.ignored = append(r.ignored, rp+".cni.bin_dir")
+			}
 		}
 	}
 	return c

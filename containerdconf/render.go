@@ -98,8 +98,14 @@ func (c *CRI) validate(p *field.Path, version int) field.ErrorList {
 			}
 		}
 	}
-	if c.CNIBinDir != "" {
-		errs = append(errs, ivalidation.AbsPath(p.Child("cniBinDir"), c.CNIBinDir, false)...)
+	for i, d := range c.CNIBinDirs {
+		errs = append(errs, ivalidation.AbsPath(p.Child("cniBinDirs").Index(i), d, false)...)
+	}
+	if version == 2 && len(c.CNIBinDirs) > 1 {
+		errs = append(errs, field.TooMany(p.Child("cniBinDirs"), len(c.CNIBinDirs), 1))
+	}
+	if version >= 3 && c.EnableCDI != nil && !*c.EnableCDI {
+		errs = append(errs, field.Invalid(p.Child("enableCdi"), false, "containerd 2.x always enables CDI: a version 3 file cannot turn it off"))
 	}
 	if c.CNIConfDir != "" {
 		errs = append(errs, ivalidation.AbsPath(p.Child("cniConfDir"), c.CNIConfDir, false)...)

@@ -14,6 +14,12 @@ type cniTable struct {
 	ConfDir string `toml:"conf_dir,omitempty"`
 }
 
+// v3CNITable is the CNI table of version 3: bin_dirs is a list.
+type v3CNITable struct {
+	BinDirs []string `toml:"bin_dirs,omitempty"`
+	ConfDir string   `toml:"conf_dir,omitempty"`
+}
+
 type runtimeOptions struct {
 	BinaryName    string `toml:"BinaryName,omitempty"`
 	SystemdCgroup *bool  `toml:"SystemdCgroup,omitempty"`
@@ -61,10 +67,9 @@ type v3Images struct {
 }
 
 type v3Runtime struct {
-	EnableCDI   *bool            `toml:"enable_cdi,omitempty"`
 	CDISpecDirs *[]string        `toml:"cdi_spec_dirs,omitempty"`
 	Containerd  *containerdTable `toml:"containerd,omitempty"`
-	CNI         *cniTable        `toml:"cni,omitempty"`
+	CNI         *v3CNITable      `toml:"cni,omitempty"`
 }
 
 type v3Plugins struct {
@@ -125,8 +130,11 @@ func (c *CRI) toV2() *v2CRI {
 	if c.RegistryConfigPath != "" {
 		w.Registry = &registryTable{ConfigPath: c.RegistryConfigPath}
 	}
-	if c.CNIBinDir != "" || c.CNIConfDir != "" {
-		w.CNI = &cniTable{BinDir: c.CNIBinDir, ConfDir: c.CNIConfDir}
+	if len(c.CNIBinDirs) > 0 || c.CNIConfDir != "" {
+		w.CNI = &cniTable{ConfDir: c.CNIConfDir}
+		if len(c.CNIBinDirs) == 1 {
+			w.CNI.BinDir = c.CNIBinDirs[0]
+		}
 	}
 	return w
 }
@@ -142,15 +150,15 @@ func (c *CRI) toV3() *v3Plugins {
 			p.Images.Registry = &registryTable{ConfigPath: c.RegistryConfigPath}
 		}
 	}
-	p.Runtime = &v3Runtime{EnableCDI: c.EnableCDI, CDISpecDirs: slicePtr(c.CDISpecDirs)}
+	p.Runtime = &v3Runtime{CDISpecDirs: slicePtr(c.CDISpecDirs)}
 	if c.DefaultRuntimeName != "" || len(c.Runtimes) > 0 {
 		p.Runtime.Containerd = &containerdTable{
 			DefaultRuntimeName: c.DefaultRuntimeName,
 			Runtimes:           runtimesTo(c.Runtimes),
 		}
 	}
-	if c.CNIBinDir != "" || c.CNIConfDir != "" {
-		p.Runtime.CNI = &cniTable{BinDir: c.CNIBinDir, ConfDir: c.CNIConfDir}
+	if len(c.CNIBinDirs) > 0 || c.CNIConfDir != "" {
+		p.Runtime.CNI = &v3CNITable{BinDirs: c.CNIBinDirs, ConfDir: c.CNIConfDir}
 	}
 	return p
 }

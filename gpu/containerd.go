@@ -234,11 +234,14 @@ func ContainerdConfig(t Target, o ContainerdOptions) (containerdconf.Config, err
 		DefaultRuntimeName: def,
 		Runtimes:           rts,
 		RegistryConfigPath: o.RegistryConfigPath,
-		CNIBinDir:          o.CNIBinDir,
+		CNIBinDirs:         []string{o.CNIBinDir},
 		CNIConfDir:         o.CNIConfDir,
 	}
 	if o.EnableCDI {
-		cri.EnableCDI = &yes
+		// containerd 2.x always enables CDI: only version 2 has the key.
+		if t.configVersion() == 2 {
+			cri.EnableCDI = &yes
+		}
 		cri.CDISpecDirs = o.CDISpecDirs
 	}
 	c := containerdconf.Config{Version: t.configVersion(), CRI: cri}

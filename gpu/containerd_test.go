@@ -71,8 +71,8 @@ func assertNvidiaRuntime(t *testing.T, dump []byte, sandbox string) {
 			t.Errorf("runtime %s runs without SystemdCgroup = true", name)
 		}
 	}
-	if cri.SandboxImage != sandbox || cri.RegistryConfigPath != containerdconf.DefaultRegistryConfigPath || cri.CNIBinDir != "/opt/cni/bin" {
-		t.Errorf("sandbox %q registry %q cni %q", cri.SandboxImage, cri.RegistryConfigPath, cri.CNIBinDir)
+	if cri.SandboxImage != sandbox || cri.RegistryConfigPath != containerdconf.DefaultRegistryConfigPath || !slices.Equal(cri.CNIBinDirs, []string{"/opt/cni/bin"}) {
+		t.Errorf("sandbox %q registry %q cni %q", cri.SandboxImage, cri.RegistryConfigPath, cri.CNIBinDirs)
 	}
 }
 
