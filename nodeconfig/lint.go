@@ -23,6 +23,8 @@ const (
 	CodeClusterDNSOutsideCIDR = "nodeconfig/cluster-dns-outside-cidr"
 	CodeMemoryManagerStatic   = "nodeconfig/memory-manager-static"
 	CodeTopologyWithoutCPU    = "nodeconfig/topology-without-cpu-manager"
+	CodeKeySpelling           = "nodeconfig/key-spelling"
+	CodeOutpostFlag           = "nodeconfig/enable-outpost-false"
 )
 
 const (
@@ -68,6 +70,20 @@ func (c NodeConfig) Lint() []advice.Finding {
 				})
 			}
 		}
+	}
+	for _, k := range c.folded {
+		fs = append(fs, advice.Finding{
+			Level: advice.Info, Code: CodeKeySpelling, Field: k.Path,
+			Message: fmt.Sprintf("line %d: nodeadm reads this key because encoding/json matches keys ignoring case, but its name is %s; write it that way so other tools (kubectl, schema validators, hybridkit's strict readers) read it too", k.Line, advice.Quote(k.Field)),
+			Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/api/bridge/decode.go",
+		})
+	}
+	if o := c.Spec.Cluster.EnableOutpost; o != nil && !*o {
+		fs = append(fs, advice.Finding{
+			Level: advice.Info, Code: CodeOutpostFlag, Field: "spec.cluster.enableOutpost",
+			Message: "enableOutpost: false has no effect (nodeadm treats a node as an Outposts node only when it is true); leave it out",
+			Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/api/types.go (IsOutpostNode)",
+		})
 	}
 	fs = append(fs, c.lintLabels()...)
 	fs = append(fs, c.lintContainerd()...)

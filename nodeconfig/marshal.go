@@ -133,28 +133,34 @@ func Marshal(c NodeConfig) ([]byte, error) {
 }
 
 // Parse decodes a NodeConfig document (YAML or JSON) the way the hybrid
-// nodeadm decodes a file:// config — strictly — but reports every unknown
-// field with its path instead of the first: featureGates,
-// containerd.baseRuntimeSpec and hybrid.region (from the EC2 nodeadm or
-// outdated examples) all fail here as they fail in nodeadm. The
-// --node-labels and --register-with-taints flags become NodeLabels and
-// Taints.
+// nodeadm decodes a file:// config — strictly, with sigs.k8s.io/yaml's
+// UnmarshalStrict into its API types (aws/eks-hybrid
+// internal/api/bridge/decode.go DecodeStrictNodeConfig) — but reports
+// every unknown field with its path and line instead of the first:
+// featureGates, containerd.baseRuntimeSpec and hybrid.region (from the EC2
+// nodeadm or outdated examples) all fail here as they fail in nodeadm.
+// Like nodeadm's encoding/json, a key that differs from its field only in
+// case (activationID, trustAnchorARN) is accepted; Lint names the
+// canonical spelling. The --node-labels and --register-with-taints flags
+// become NodeLabels and Taints. Parse takes one document of at most
+// 3 MiB.
 //
 // Parse checks the shape of the document, not its values: call Validate on
 // the result. For a valid x, Parse(Marshal(x)) equals x.
 func Parse(data []byte) (NodeConfig, error) {
 	var w wireNodeConfig
-	errs, err := strict.DecodeYAML(data, &w, nil)
+	r, err := strict.Decode(data, &w, nil, strict.Options{FoldCase: true})
 	if err != nil {
 		return NodeConfig{}, fmt.Errorf("nodeconfig: %w", err)
 	}
-	if len(errs) > 0 {
-		return NodeConfig{}, ivalidation.ToError("nodeconfig", errs)
+	if len(r.Errors) > 0 {
+		return NodeConfig{}, ivalidation.ToError("nodeconfig", r.Errors)
 	}
 	c, errs := fromWire(w)
 	if len(errs) > 0 {
 		return NodeConfig{}, ivalidation.ToError("nodeconfig", errs)
 	}
+	c.folded = r.Folded
 	return c, nil
 }
 

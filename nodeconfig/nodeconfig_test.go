@@ -235,6 +235,40 @@ func TestParseRejectsEC2Fields(t *testing.T) {
 	}
 }
 
+// TestParseFoldsCaseAsNodeadm: nodeadm decodes with encoding/json, which
+// matches keys ignoring case, so activationID and trustAnchorARN work;
+// Parse accepts them too, and Lint names the canonical spelling.
+func TestParseFoldsCaseAsNodeadm(t *testing.T) {
+	doc := `apiVersion: node.eks.aws/v1alpha1
+kind: NodeConfig
+spec:
+  cluster: {name: gpu-hybrid-cluster, region: ap-northeast-2}
+  hybrid:
+    ssm:
+      activationCode: EXAMPLE+activation+code+0123456789
+      activationID: 6b7c2f1e-0d4a-4c1b-9e8f-1a2b3c4d5e6f
+`
+	c, err := nodeconfig.Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Spec.Hybrid.SSM.ActivationID != "6b7c2f1e-0d4a-4c1b-9e8f-1a2b3c4d5e6f" {
+		t.Errorf("activation ID %q", c.Spec.Hybrid.SSM.ActivationID)
+	}
+	var got []string
+	for _, f := range c.Lint() {
+		if f.Code == nodeconfig.CodeKeySpelling {
+			got = append(got, f.Field+" "+f.Message)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "spec.hybrid.ssm.activationID line 8:") || !strings.Contains(got[0], `"activationId"`) {
+		t.Errorf("spelling findings %q", got)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("a valid config with a folded key: %v", err)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, in, path string
@@ -243,7 +277,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad taints flag", "kind: NodeConfig\nspec:\n  kubelet:\n    flags: [--x, --register-with-taints=k=v]\n", "spec.kubelet.flags[1]"},
 		{"typed kubelet key", "kind: NodeConfig\nspec:\n  kubelet:\n    config: {maxPods: many}\n", "spec.kubelet.config.maxPods"},
 		{"wrong type", "kind: NodeConfig\nspec:\n  cluster:\n    enableOutpost: maybe\n", "spec.cluster.enableOutpost"},
-		{"case matters", "kind: NodeConfig\nspec:\n  cluster:\n    Name: x\n", "spec.cluster.Name"},
+		{"a key twice, once ignoring case", "kind: NodeConfig\nspec:\n  cluster:\n    Name: x\n    name: y\n", "spec.cluster.name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,8 @@ package nodeconfig
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/hybridkit/hybridkit/internal/strict"
 )
 
 // The document's apiVersion and kind (aws/eks-hybrid api/v1alpha1).
@@ -28,6 +30,10 @@ type NodeConfig struct {
 	// Metadata is accepted by nodeadm and ignored; it is omitted when nil.
 	Metadata *metav1.ObjectMeta `json:"metadata,omitempty"`
 	Spec     NodeConfigSpec     `json:"spec"`
+
+	// folded are the keys Parse matched ignoring case (nodeadm's
+	// encoding/json does the same); Lint names their spelling.
+	folded []strict.FoldedKey
 }
 
 // NodeConfigSpec is spec of a NodeConfig.

@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/containerdconf"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
@@ -109,7 +110,7 @@ func validateCluster(cd ClusterDetails, p *field.Path) field.ErrorList {
 			errs = append(errs, field.Invalid(p.Child("cidr"), cd.CIDR, "must be an IPv4 CIDR: EKS Hybrid Nodes support IPv4 clusters only"))
 		}
 	}
-	if cd.EnableOutpost != nil {
+	if cd.EnableOutpost != nil && *cd.EnableOutpost {
 		errs = append(errs, field.Forbidden(p.Child("enableOutpost"), "is for EKS on Outposts; nodeadm would configure an Outposts kubelet on a hybrid node"))
 	}
 	if cd.ID != "" {
@@ -212,19 +213,7 @@ func validateKubelet(k KubeletOptions, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	errs = append(errs, validateKubeletConfig(k.Config, p.Child("config"))...)
 	for i, f := range k.Flags {
-		fp := p.Child("flags").Index(i)
-		switch {
-		case !strings.HasPrefix(f, "--") || len(f) < 3:
-			errs = append(errs, field.Invalid(fp, f, "must be a long kubelet flag, --name or --name=value"))
-		case strings.HasPrefix(f, flagHostnameOverride) || f == "--hostname-override":
-			errs = append(errs, field.Forbidden(fp, "nodeadm rejects --hostname-override on hybrid nodes: the node name comes from the SSM managed-instance ID or iamRolesAnywhere.nodeName"))
-		case strings.HasPrefix(f, flagNodeLabels) || f == "--node-labels":
-			errs = append(errs, field.Invalid(fp, f, "set labels in NodeLabels; Marshal renders them as --node-labels"))
-		case strings.HasPrefix(f, flagRegisterTaints) || f == "--register-with-taints":
-			errs = append(errs, field.Invalid(fp, f, "set taints in Taints; Marshal renders them as --register-with-taints"))
-		case strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-			errs = append(errs, field.Invalid(fp, f, "must not contain control characters"))
-		}
+		errs = append(errs, validateFlag(p.Child("flags").Index(i), f)...)
 	}
 	lp := p.Child("nodeLabels")
 	errs = append(errs, metav1validation.ValidateLabels(k.NodeLabels, lp)...)
@@ -254,6 +243,44 @@ func validateKubelet(k KubeletOptions, p *field.Path) field.ErrorList {
 			errs = append(errs, field.Duplicate(ip, fmt.Sprintf("%s (same key and effect as taints[%d])", taintString(t), j)))
 		}
 		seen[id] = i
+	}
+	return errs
+}
+
+// validateFlag checks one element of spec.kubelet.flags the way the
+// kubelet will receive it. nodeadm joins the flags with spaces into
+// NODEADM_KUBELET_ARGS="…" in the EnvironmentFile of kubelet.service, whose
+// ExecStart names $NODEADM_KUBELET_ARGS as a word of its own — and systemd
+// splits such a variable at whitespace, unquoting as it goes
+// (aws/eks-hybrid internal/kubelet/environment.go and kubelet.service;
+// systemd.service(5), "Command lines"). So one element may hold several
+// flags, and each word is checked on its own; quotes and backslashes,
+// which the EnvironmentFile and systemd would both reinterpret, are
+// refused.
+func validateFlag(fp *field.Path, f string) field.ErrorList {
+	if strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 && r != ' ' && r != '\t' || r == 0x7f || r == '"' || r == '\'' || r == '\\' }) {
+		return field.ErrorList{field.Invalid(fp, f, "must not contain quotes, backslashes or control characters: nodeadm writes the flags between double quotes into a systemd EnvironmentFile, and systemd unquotes them again")}
+	}
+	words := strings.Fields(f)
+	if len(words) == 0 {
+		return field.ErrorList{field.Invalid(fp, f, "must be a long kubelet flag, --name or --name=value")}
+	}
+	var errs field.ErrorList
+	for j, w := range words {
+		where := ""
+		if len(words) > 1 {
+			where = fmt.Sprintf("word %d of the flag (%s; systemd splits it at whitespace): ", j+1, advice.Quote(w))
+		}
+		switch {
+		case !strings.HasPrefix(w, "--") || len(w) < 3:
+			errs = append(errs, field.Invalid(fp, f, where+"must be a long kubelet flag, --name or --name=value"))
+		case strings.HasPrefix(w, flagHostnameOverride) || w == "--hostname-override":
+			errs = append(errs, field.Forbidden(fp, where+"nodeadm rejects --hostname-override on hybrid nodes: the node name comes from the SSM managed-instance ID or iamRolesAnywhere.nodeName"))
+		case strings.HasPrefix(w, flagNodeLabels) || w == "--node-labels":
+			errs = append(errs, field.Invalid(fp, f, where+"set labels in NodeLabels, which the kubelet's rules are checked on; Marshal renders them as --node-labels"))
+		case strings.HasPrefix(w, flagRegisterTaints) || w == "--register-with-taints":
+			errs = append(errs, field.Invalid(fp, f, where+"set taints in Taints; Marshal renders them as --register-with-taints"))
+		}
 	}
 	return errs
 }

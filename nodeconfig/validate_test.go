@@ -74,7 +74,14 @@ func TestValidateRules(t *testing.T) {
 		}), "spec.cluster.certificateAuthority", field.ErrorTypeInvalid},
 		{"cidr host bits", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CIDR = "10.96.0.1/16" }), "spec.cluster.cidr", field.ErrorTypeInvalid},
 		{"cidr ipv6", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CIDR = "fd00::/108" }), "spec.cluster.cidr", field.ErrorTypeInvalid},
-		{"outpost flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.EnableOutpost = ptr(false) }), "spec.cluster.enableOutpost", field.ErrorTypeForbidden},
+		{"outpost flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.EnableOutpost = ptr(true) }), "spec.cluster.enableOutpost", field.ErrorTypeForbidden},
+		{"flag carrying a second flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2 --hostname-override=x"} }), "spec.kubelet.flags[0]", field.ErrorTypeForbidden},
+		{"flag carrying labels", ssm(func(c *nodeconfig.NodeConfig) {
+			c.Spec.Kubelet.Flags = []string{"--v=2 --node-labels=node-role.kubernetes.io/master=true"}
+		}), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"flag with a quote", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{`--v="2"`} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"flag with a second word that is not a flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2 2"} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"blank flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"  "} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
 		{"outpost id", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.ID = "abc" }), "spec.cluster.id", field.ErrorTypeForbidden},
 		{"containerd toml", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Containerd.Config = "version = \n" }), "spec.containerd.config", field.ErrorTypeInvalid},
 		{"local storage", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Instance.LocalStorage.Strategy = "RAID10" }), "spec.instance.localStorage.strategy", field.ErrorTypeNotSupported},
@@ -200,5 +207,27 @@ func TestValidateEveryProblemAtOnce(t *testing.T) {
 		if !found {
 			t.Errorf("zero NodeConfig errors %v lack %s", got, want)
 		}
+	}
+}
+
+// TestWhatNodeadmAccepts: two flags in one element are two flags to the
+// kubelet and fine when both are; enableOutpost: false changes nothing.
+func TestWhatNodeadmAccepts(t *testing.T) {
+	c := guideGPUNode(t)
+	c.Spec.Kubelet.Flags = []string{"--v=2 --max-pods=120"}
+	c.Spec.Cluster.EnableOutpost = ptr(false)
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range c.Lint() {
+		found = found || f.Code == nodeconfig.CodeOutpostFlag
+	}
+	if !found {
+		t.Error("enableOutpost: false has no finding")
+	}
+	c.Spec.Cluster.Region = "eusc-de-east-1"
+	if err := c.Validate(); err != nil {
+		t.Errorf("a European Sovereign Cloud region: %v", err)
 	}
 }
