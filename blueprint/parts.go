@@ -192,7 +192,7 @@ func (o *built) identityAndNodes() field.ErrorList {
 	if !ready || len(errs) > 0 {
 		return errs
 	}
-	pause, _ := containerdconf.EKSPauseImage(b.Cluster.Region, "")
+	pause, _ := containerdconf.EKSPauseImage(b.Cluster.Region, containerdconf.NodeadmPauseTag)
 	root, err := containerdconf.Render(containerdconf.NodeadmRoot(pause))
 	if err != nil {
 		return append(errs, field.InternalError(field.NewPath("nodePools"), err))
@@ -213,7 +213,7 @@ func (o *built) identityAndNodes() field.ErrorList {
 		c.Spec.Kubelet.Flags = []string{"--node-ip=" + n.addr.String()}
 		if pool.GPU != nil {
 			c.Spec.Kubelet.Taints = []corev1.Taint{gpu.NodeTaint()}
-			dropIn, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(b.Cluster.Region))
+			dropIn, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, b.Cluster.Region))
 			if err != nil {
 				errs = append(errs, field.Invalid(pp.Child("gpu"), pool.GPU.Model, err.Error()))
 				continue

@@ -173,12 +173,12 @@ func (r *renderer) nodes() {
 	if !slices.ContainsFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }) {
 		return
 	}
-	opts := gpu.DefaultContainerdOptions(b.Cluster.Region)
-	t, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, opts)
+	region := b.Cluster.Region
+	t, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, region))
 	r.add("containerd/nodeadm-dropin.toml", KindContainerdTOML, "the NVIDIA runtime drop-in every GPU NodeConfig carries (spec.containerd.config)", t, err)
-	t, err = gpu.RenderContainerd(gpu.TargetContainerd1, opts)
+	t, err = gpu.RenderContainerd(gpu.TargetContainerd1, gpu.DefaultContainerdOptions(gpu.TargetContainerd1, region))
 	r.add("containerd/config-containerd1.toml", KindContainerdTOML, "standalone /etc/containerd/config.toml for containerd 1.6/1.7 hosts not managed by nodeadm", t, err)
-	t, err = gpu.RenderContainerd(gpu.TargetContainerd2, opts)
+	t, err = gpu.RenderContainerd(gpu.TargetContainerd2, gpu.DefaultContainerdOptions(gpu.TargetContainerd2, region))
 	r.add("containerd/config-containerd2.toml", KindContainerdTOML, "standalone /etc/containerd/config.toml for containerd 2.x hosts not managed by nodeadm", t, err)
 }
 

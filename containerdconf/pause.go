@@ -2,12 +2,21 @@ package containerdconf
 
 import ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 
-// DefaultPauseTag is the tag of the EKS pause image the library renders by
-// default. The EKS AMI documentation lists <ECR-ENDPOINT>/eks/pause:3.8
-// among the images cached on its AMIs (awslabs/amazon-eks-ami,
-// doc/usage/container-images). Pass a different image where your nodes use
-// one; nodeadm fills the root config's sandbox image itself.
+// DefaultPauseTag is the tag of the EKS pause image the library renders
+// into standalone configs (hosts nodeadm does not manage). The EKS AMI
+// documentation lists <ECR-ENDPOINT>/eks/pause:3.8 among the images cached
+// on its AMIs (awslabs/amazon-eks-ami, doc/usage/container-images). Pass a
+// different image where your nodes use one.
 const DefaultPauseTag = "3.8"
+
+// NodeadmPauseTag is the tag the hybrid nodeadm writes into its root
+// config.toml as the sandbox image: eks/pause:3.5 from the regional EKS
+// registry (aws/eks-hybrid internal/aws/ecr/ecr.go GetSandboxImage,
+// https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/aws/ecr/ecr.go).
+// A drop-in under nodeadm carries the same image, so that carrying the
+// complete CRI section (which containerd 1.x needs) changes nothing nodeadm
+// chose.
+const NodeadmPauseTag = "3.5"
 
 // EKSPauseImage returns the EKS pause image in region's regional ECR
 // registry, for example

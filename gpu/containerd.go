@@ -117,10 +117,17 @@ type ContainerdOptions struct {
 	CNIConfDir string `json:"cniConfDir,omitempty"`
 }
 
-// DefaultContainerdOptions returns defaulted options with the EKS pause
-// image of region (see containerdconf.EKSPauseImage).
-func DefaultContainerdOptions(region string) ContainerdOptions {
-	pause, _ := containerdconf.EKSPauseImage(region, "")
+// DefaultContainerdOptions returns defaulted options for target t with
+// the EKS pause image of region (see containerdconf.EKSPauseImage): the
+// tag nodeadm writes into its own root config for the nodeadm drop-in
+// (containerdconf.NodeadmPauseTag, so the drop-in keeps nodeadm's choice),
+// and containerdconf.DefaultPauseTag for standalone files.
+func DefaultContainerdOptions(t Target, region string) ContainerdOptions {
+	tag := containerdconf.DefaultPauseTag
+	if t == TargetNodeadmDropIn {
+		tag = containerdconf.NodeadmPauseTag
+	}
+	pause, _ := containerdconf.EKSPauseImage(region, tag)
 	o := ContainerdOptions{SandboxImage: pause}
 	o.Default()
 	return o

@@ -17,7 +17,7 @@ import (
 const region = "ap-northeast-2"
 
 func TestRenderContainerdGolden(t *testing.T) {
-	withExtras := gpu.DefaultContainerdOptions(region)
+	withExtras := gpu.DefaultContainerdOptions(gpu.TargetContainerd2, region)
 	withExtras.EnableCDI = true
 	withExtras.ExtraRuntimes = true
 	for _, tc := range []struct {
@@ -25,9 +25,9 @@ func TestRenderContainerdGolden(t *testing.T) {
 		target gpu.Target
 		opts   gpu.ContainerdOptions
 	}{
-		{"containerd1.golden.toml", gpu.TargetContainerd1, gpu.DefaultContainerdOptions(region)},
-		{"containerd2.golden.toml", gpu.TargetContainerd2, gpu.DefaultContainerdOptions(region)},
-		{"nodeadm-dropin.golden.toml", gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(region)},
+		{"containerd1.golden.toml", gpu.TargetContainerd1, gpu.DefaultContainerdOptions(gpu.TargetContainerd1, region)},
+		{"containerd2.golden.toml", gpu.TargetContainerd2, gpu.DefaultContainerdOptions(gpu.TargetContainerd2, region)},
+		{"nodeadm-dropin.golden.toml", gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, region)},
 		{"containerd2-cdi-extra.golden.toml", gpu.TargetContainerd2, withExtras},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,7 +79,7 @@ func assertNvidiaRuntime(t *testing.T, dump []byte, sandbox string) {
 // TestContainerd1Standalone runs the version 2 standalone file through
 // Debian's containerd (1.6) and reads back what it will run with.
 func TestContainerd1Standalone(t *testing.T) {
-	o := gpu.DefaultContainerdOptions(region)
+	o := gpu.DefaultContainerdOptions(gpu.TargetContainerd1, region)
 	b, err := gpu.RenderContainerd(gpu.TargetContainerd1, o)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,10 @@ func TestContainerd1Standalone(t *testing.T) {
 // like nodeadm's, as nodeadm does, and checks with containerd 1.6 that
 // nothing of the root is lost and the NVIDIA runtime is the default.
 func TestNodeadmDropInOnContainerd1(t *testing.T) {
-	o := gpu.DefaultContainerdOptions(region)
+	o := gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, region)
+	if want, _ := containerdconf.EKSPauseImage(region, containerdconf.NodeadmPauseTag); o.SandboxImage != want {
+		t.Errorf("the drop-in's sandbox image %s is not nodeadm's %s", o.SandboxImage, want)
+	}
 	dropIn, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, o)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +117,7 @@ func TestNodeadmDropInOnContainerd1(t *testing.T) {
 
 func TestContainerdOptionsValidate(t *testing.T) {
 	mut := func(f func(*gpu.ContainerdOptions)) gpu.ContainerdOptions {
-		o := gpu.DefaultContainerdOptions(region)
+		o := gpu.DefaultContainerdOptions(gpu.TargetContainerd1, region)
 		f(&o)
 		return o
 	}
@@ -149,13 +152,13 @@ func TestContainerdOptionsValidate(t *testing.T) {
 			}
 		})
 	}
-	if _, err := gpu.RenderContainerd(gpu.Target(9), gpu.DefaultContainerdOptions(region)); err == nil {
+	if _, err := gpu.RenderContainerd(gpu.Target(9), gpu.DefaultContainerdOptions(gpu.TargetContainerd1, region)); err == nil {
 		t.Errorf("unknown target accepted")
 	}
 }
 
 func TestSetAsDefaultFalse(t *testing.T) {
-	o := gpu.DefaultContainerdOptions(region)
+	o := gpu.DefaultContainerdOptions(gpu.TargetContainerd2, region)
 	no := false
 	o.SetAsDefault = &no
 	b, err := gpu.RenderContainerd(gpu.TargetContainerd2, o)
@@ -260,7 +263,7 @@ func FuzzRenderContainerd(f *testing.F) {
 }
 
 func ExampleRenderContainerd() {
-	o := gpu.DefaultContainerdOptions("ap-northeast-2")
+	o := gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, "ap-northeast-2")
 	b, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, o)
 	if err != nil {
 		fmt.Println(err)
@@ -304,7 +307,7 @@ func TestCheckContainerdDropIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v3, err := gpu.RenderContainerd(gpu.TargetContainerd2, gpu.DefaultContainerdOptions(region))
+	v3, err := gpu.RenderContainerd(gpu.TargetContainerd2, gpu.DefaultContainerdOptions(gpu.TargetContainerd2, region))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@
 // NVML. CheckContainerd reads a host's existing file and says what is
 // wrong with it.
 //
-//	toml, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions("ap-northeast-2"))
+//	toml, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, "ap-northeast-2"))
 //	cfg.Spec.Containerd.Config = string(toml) // a nodeconfig.NodeConfig
 //
 // # Kubernetes objects

@@ -139,7 +139,7 @@ func (c NodeConfig) lintContainerd() []advice.Finding {
 	field := "spec.containerd.config"
 	// The root config is nodeadm's; its sandbox image is the regional EKS
 	// pause image, whatever its exact tag.
-	pause, _ := containerdconf.EKSPauseImage(c.Spec.Cluster.Region, "")
+	pause, _ := containerdconf.EKSPauseImage(c.Spec.Cluster.Region, containerdconf.NodeadmPauseTag)
 	var fs []advice.Finding
 	for _, f := range containerdconf.CheckDropIn(dropIn, containerdconf.NodeadmRoot(pause)) {
 		fs = append(fs, advice.Finding{
@@ -171,12 +171,12 @@ func lintImage(field, image string) (advice.Finding, bool) {
 		}, true
 	}
 	v, ok := ref.Version()
-	def, _ := imageref.ParseVersion(containerdconf.DefaultPauseTag)
+	def, _ := imageref.ParseVersion(containerdconf.NodeadmPauseTag)
 	if ok && strings.HasSuffix(ref.Repository, "pause") && imageref.CompareVersions(v, def) < 0 {
 		return advice.Finding{
 			Level: advice.Info, Code: CodeOutdatedImage, Field: field,
-			Message: fmt.Sprintf("sandbox image %s is older than pause:%s, the version the EKS AMIs cache", advice.Quote(image), containerdconf.DefaultPauseTag),
-			Ref:     "awslabs/amazon-eks-ami doc/usage/container-images",
+			Message: fmt.Sprintf("sandbox image %s is older than pause:%s, the one nodeadm configures", advice.Quote(image), containerdconf.NodeadmPauseTag),
+			Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/aws/ecr/ecr.go",
 		}, true
 	}
 	return advice.Finding{}, false

@@ -41,10 +41,10 @@ func TestLint(t *testing.T) {
 			c.Spec.Containerd.Config = strings.Replace(c.Spec.Containerd.Config, "default_runtime_name = 'nvidia'", "default_runtime_name = 'gpu'", 1)
 		}), nodeconfig.CodeContainerdDropIn, "spec.containerd.config", advice.Error},
 		{"frozen registry", gpu(func(c *nodeconfig.NodeConfig) {
-			c.Spec.Containerd.Config = strings.Replace(c.Spec.Containerd.Config, "602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8", "k8s.gcr.io/pause:3.8", 1)
+			c.Spec.Containerd.Config = strings.Replace(c.Spec.Containerd.Config, "602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.5", "k8s.gcr.io/pause:3.8", 1)
 		}), nodeconfig.CodeOutdatedImage, "spec.containerd.config", advice.Warning},
 		{"old pause", gpu(func(c *nodeconfig.NodeConfig) {
-			c.Spec.Containerd.Config = strings.Replace(c.Spec.Containerd.Config, "pause:3.8", "pause:3.1", 1)
+			c.Spec.Containerd.Config = strings.Replace(c.Spec.Containerd.Config, "pause:3.5", "pause:3.1", 1)
 		}), nodeconfig.CodeOutdatedImage, "spec.containerd.config", advice.Info},
 		{"pod infra flag", gpu(func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Flags = []string{"--pod-infra-container-image=602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8"}

@@ -35,7 +35,7 @@ func ptr[T any](v T) *T { return &v }
 // gpu package renders it.
 func gpuDropIn(t testing.TB) string {
 	t.Helper()
-	b, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions("ap-northeast-2"))
+	b, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, "ap-northeast-2"))
 	if err != nil {
 		t.Fatal(err)
 	}
