@@ -463,3 +463,76 @@ func ExamplePlan_Validate() {
 }
 
 var _ = testkit.Golden
+
+// TestOverlapReasonForEveryRolePair builds, for every ordered pair of
+// roles, a plan whose two networks overlap, and checks that the error is
+// there exactly when the pair may not overlap and names the reason of the
+// pair — whichever role comes first.
+func TestOverlapReasonForEveryRolePair(t *testing.T) {
+	want := map[[2]netplan.Role]string{}
+	set := func(a, b netplan.Role, why string) {
+		want[[2]netplan.Role{a, b}], want[[2]netplan.Role{b, a}] = why, why
+	}
+	const (
+		eks      = "EKS requires remote node and pod networks"
+		vpc      = "the CIDR blocks and subnets of a VPC cannot overlap"
+		svcVPC   = "the service CIDR must not overlap the VPC"
+		routing  = "cannot both be routed"
+		svcOn    = "kube-proxy takes over every address in the service CIDR"
+		reserved = "the range is reserved"
+		oneSvc   = "a cluster has one service CIDR"
+	)
+	R := netplan.Roles()
+	for _, a := range R {
+		for _, b := range R {
+			set(a, b, "")
+		}
+	}
+	set(netplan.RoleVPC, netplan.RoleVPC, vpc)
+	set(netplan.RoleSubnet, netplan.RoleSubnet, vpc)
+	for _, remote := range []netplan.Role{netplan.RoleRemoteNode, netplan.RoleRemotePod} {
+		for _, other := range []netplan.Role{netplan.RoleVPC, netplan.RoleSubnet, netplan.RoleRemoteNode, netplan.RoleRemotePod, netplan.RoleService} {
+			set(remote, other, eks)
+		}
+	}
+	set(netplan.RoleVPC, netplan.RoleService, svcVPC)
+	set(netplan.RoleSubnet, netplan.RoleService, svcVPC)
+	set(netplan.RoleVPC, netplan.RoleOnPrem, routing)
+	set(netplan.RoleSubnet, netplan.RoleOnPrem, routing)
+	set(netplan.RoleService, netplan.RoleOnPrem, svcOn)
+	set(netplan.RoleService, netplan.RoleService, oneSvc)
+	for _, r := range []netplan.Role{netplan.RoleVPC, netplan.RoleSubnet, netplan.RoleRemoteNode, netplan.RoleRemotePod, netplan.RoleService} {
+		set(r, netplan.RoleReserved, reserved)
+	}
+	for _, a := range R {
+		for _, b := range R {
+			t.Run(string(a)+"/"+string(b), func(t *testing.T) {
+				// Two /24s at the same address, each inside whatever its role
+				// needs; a subnet needs a VPC around it, which is named apart.
+				nets := []netplan.Network{
+					{Name: "first", Role: a, Prefix: pfx("10.9.0.0/24")},
+					{Name: "second", Role: b, Prefix: pfx("10.9.0.0/24")},
+				}
+				for i := range nets {
+					if nets[i].Role == netplan.RoleSubnet {
+						nets[i].AZ = "ap-northeast-2a"
+					}
+				}
+				p := netplan.Plan{Networks: nets}
+				var detail string
+				for _, e := range p.ValidateAt(nil) {
+					if e.Field == "networks[1].prefix" && strings.Contains(e.Detail, "overlaps") {
+						detail = e.Detail
+					}
+				}
+				w := want[[2]netplan.Role{a, b}]
+				switch {
+				case w == "" && detail != "":
+					t.Errorf("%s and %s may overlap, got %q", a, b, detail)
+				case w != "" && !strings.Contains(detail, w):
+					t.Errorf("%s and %s: %q, want the reason %q", a, b, detail, w)
+				}
+			})
+		}
+	}
+}

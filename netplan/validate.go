@@ -124,25 +124,57 @@ func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
 	return errs
 }
 
-// overlapConflict says whether two roles may overlap: allowed (nested
-// on-premises ranges, the node network inside the site), an error (routing
-// breaks), or for the Lint to judge (a pod network inside an existing
-// on-premises range).
-func overlapConflict(a, b Role) bool {
+// rolePair is an unordered pair of roles: the lesser first.
+type rolePair [2]Role
+
+func pairOf(a, b Role) rolePair {
 	if a > b {
 		a, b = b, a
 	}
-	switch {
-	case a == RoleOnPrem && b == RoleOnPrem,
-		a == RoleOnPrem && b == RoleRemoteNode,
-		a == RoleOnPrem && b == RoleRemotePod,
-		a == RoleOnPrem && b == RoleReserved,
-		a == RoleReserved && b == RoleReserved:
-		return false
-	case a == RoleSubnet && b == RoleVPC:
-		return false // checked as containment instead
+	return rolePair{a, b}
+}
+
+// Why two overlapping networks break the plan, by the unordered pair of
+// their roles; a pair not listed may overlap (nested on-premises ranges,
+// the node network inside the site, a subnet inside its VPC, which is
+// checked as containment) or is for Lint to judge (a pod network inside an
+// existing on-premises range).
+const (
+	whyEKSRemote  = "EKS requires remote node and pod networks to overlap neither each other, the VPC CIDRs nor the service CIDR"
+	whyVPCBlocks  = "the CIDR blocks and subnets of a VPC cannot overlap"
+	whyServiceVPC = "the service CIDR must not overlap the VPC"
+	whyRouting    = "the same addresses on premises and in AWS cannot both be routed"
+	whyServiceOn  = "kube-proxy takes over every address in the service CIDR on every node: pods could not reach the on-premises hosts that share them"
+	whyReserved   = "the range is reserved"
+	whyOneService = "a cluster has one service CIDR"
+)
+
+// overlapReason returns why networks of roles a and b may not overlap,
+// or "" when they may. Sources: EKS User Guide, hybrid-nodes-networking
+// (remote networks), Amazon VPC User Guide (VPC CIDR blocks), EKS API
+// reference KubernetesNetworkConfigRequest (service CIDR).
+func overlapReason(a, b Role) string {
+	switch pairOf(a, b) {
+	case pairOf(RoleVPC, RoleVPC), pairOf(RoleSubnet, RoleSubnet):
+		return whyVPCBlocks
+	case pairOf(RoleVPC, RoleRemoteNode), pairOf(RoleVPC, RoleRemotePod),
+		pairOf(RoleSubnet, RoleRemoteNode), pairOf(RoleSubnet, RoleRemotePod),
+		pairOf(RoleRemoteNode, RoleRemoteNode), pairOf(RoleRemoteNode, RoleRemotePod), pairOf(RoleRemotePod, RoleRemotePod),
+		pairOf(RoleRemoteNode, RoleService), pairOf(RoleRemotePod, RoleService):
+		return whyEKSRemote
+	case pairOf(RoleVPC, RoleService), pairOf(RoleSubnet, RoleService):
+		return whyServiceVPC
+	case pairOf(RoleVPC, RoleOnPrem), pairOf(RoleSubnet, RoleOnPrem):
+		return whyRouting
+	case pairOf(RoleService, RoleOnPrem):
+		return whyServiceOn
+	case pairOf(RoleService, RoleService):
+		return whyOneService
+	case pairOf(RoleVPC, RoleReserved), pairOf(RoleSubnet, RoleReserved), pairOf(RoleRemoteNode, RoleReserved),
+		pairOf(RoleRemotePod, RoleReserved), pairOf(RoleService, RoleReserved):
+		return whyReserved
 	}
-	return true
+	return ""
 }
 
 func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
@@ -174,7 +206,8 @@ func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, pr := range pairs {
 		a, b := p.Networks[pr.I], p.Networks[pr.J]
-		if !overlapConflict(a.Role, b.Role) {
+		why := overlapReason(a.Role, b.Role)
+		if why == "" {
 			continue
 		}
 		if a.Role == RoleSubnet && b.Role != RoleSubnet && insideOverlappedVPC(pr.J, pr.I) ||
@@ -182,24 +215,7 @@ func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
 			continue
 		}
 		errs = append(errs, field.Invalid(np.Index(pr.J).Child("prefix"), b.Prefix.String(),
-			fmt.Sprintf("overlaps %s network %q (%s, networks[%d]): %s", a.Role, a.Name, a.Prefix, pr.I, overlapWhy(a.Role, b.Role))))
+			fmt.Sprintf("overlaps %s network %q (%s, networks[%d]): %s", a.Role, a.Name, a.Prefix, pr.I, why)))
 	}
 	return errs
-}
-
-func overlapWhy(a, b Role) string {
-	if a > b {
-		a, b = b, a
-	}
-	switch {
-	case a == RoleReserved || b == RoleReserved:
-		return "the range is reserved"
-	case a == RoleRemoteNode || a == RoleRemotePod || b == RoleRemoteNode || b == RoleRemotePod:
-		return "EKS requires remote node and pod networks to overlap neither each other, the VPC CIDRs nor the service CIDR"
-	case a == RoleService || b == RoleService:
-		return "the service CIDR must not overlap the VPC"
-	case a == RoleOnPrem || b == RoleOnPrem:
-		return "the same addresses on premises and in AWS cannot both be routed"
-	}
-	return "VPC CIDRs and subnets must not overlap"
 }
