@@ -142,7 +142,7 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 		"Firewall: TCP 10250 goes from the EKS control plane (cluster ENIs) to the hybrid nodes, not the other way; no 6443; security-group rules name the remote networks as CIDRs, never a hybrid security group.",
 		fmt.Sprintf("MTU: a Transit Gateway carries at most 8500 bytes, so the path MTU here is %d and the proving ping payload %d, not 8972.", mtu, bt.path.PingPayload()),
 		"containerd: the NVIDIA drop-in is version 2 and carries the whole CRI section, so containerd 1.x's table replacement keeps runc's SystemdCgroup, the sandbox image and the registry config.",
-		"Device plugin: rendered here at v0.20.0 instead of v0.14.5 from a URL.",
+		"Device plugin: rendered here at " + gpu.DevicePluginVersion + " instead of v0.14.5 from a URL.",
 		"DNS: every Route 53 Resolver rule is associated with the VPC; .local is routed explicitly on the Ubuntu nodes (systemd-resolved) because it is reserved for mDNS.",
 		"Placement: EC2 nodes have no compute-type=ec2 label; cloud work uses compute-type NotIn [hybrid], and spreading uses topology.kubernetes.io/zone, which the hybrid nodes get from their NodeConfig.",
 		"Cluster Autoscaler: scales the cloud node groups only; hybrid billing stops when the Node object is deleted.",

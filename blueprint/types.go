@@ -106,7 +106,7 @@ type DirectConnect struct {
 	ASN         int64  `json:"asn"`
 	// VIF is transit (default, to the Transit Gateway) or private.
 	VIF string `json:"vif,omitempty"`
-	// VIFMTU is 1500 or 8500 for a transit VIF, 1500 or 9001 for private
+	// VIFMTU is 1500 or 8500 for either kind of VIF
 	// (default: the largest).
 	VIFMTU int `json:"vifMtu,omitempty"`
 }

@@ -24,7 +24,11 @@ import (
 // renders by default: v0.20.0, tagged 2026-08-19 and shipped with GPU
 // Operator v26.7.0 (NVIDIA/k8s-device-plugin tags; facts-containerd-gpu.md
 // §3.1). The adoption guide's v0.14.5 is from 2024-02.
-const DefaultDevicePluginImage = "nvcr.io/nvidia/k8s-device-plugin:v0.20.0"
+const DefaultDevicePluginImage = "nvcr.io/nvidia/k8s-device-plugin:" + DevicePluginVersion
+
+// DevicePluginVersion is the release DefaultDevicePluginImage runs, and
+// the oldest Lint accepts without a finding.
+const DevicePluginVersion = "v0.20.0"
 
 // Names used by the rendered objects (as in the plugin's static manifest,
 // deployments/static/nvidia-device-plugin.yml).
@@ -525,11 +529,11 @@ func (o DevicePluginOptions) Lint() []advice.Finding {
 	var fs []advice.Finding
 	if ref, err := imageref.Parse(o.Image); err == nil {
 		v, ok := ref.Version()
-		def, _ := imageref.ParseVersion("v0.20.0")
+		def, _ := imageref.ParseVersion(DevicePluginVersion)
 		if ok && imageref.CompareVersions(v, def) < 0 {
 			fs = append(fs, advice.Finding{
 				Level: advice.Warning, Code: CodeOutdatedDevicePlugin, Field: "image",
-				Message: fmt.Sprintf("device plugin %s is older than %s (2026-08-19); v0.14.5, the adoption guide's, is from 2024-02 and predates GFD's merge into the plugin and containerd 2.x support", ref.Tag, "v0.20.0"),
+				Message: fmt.Sprintf("device plugin %s is older than %s (2026-08-19); v0.14.5, the adoption guide's, is from 2024-02 and predates GFD's merge into the plugin and containerd 2.x support", advice.Quote(ref.Tag), DevicePluginVersion),
 				Ref:     "https://github.com/NVIDIA/k8s-device-plugin/releases",
 			})
 		}

@@ -19,8 +19,11 @@ const (
 	// HopOnPrem is an on-premises switch or router port (any MTU 576–9216).
 	HopOnPrem HopKind = "on-prem"
 	// HopDXPrivateVIF is a Direct Connect private virtual interface: 1500
-	// or 9001 (Direct Connect User Guide, "MTUs for private virtual
-	// interfaces or transit virtual interfaces").
+	// or 8500. Older pages of the Direct Connect User Guide say 9001; the
+	// current API model says "The supported values are 1500 and 8500"
+	// (NewPrivateVirtualInterface.Mtu,
+	// https://github.com/aws/aws-sdk-go-v2/blob/service/directconnect/v1.55.8/service/directconnect/types/types.go),
+	// and so does the console ("Jumbo MTU (MTU size 8500)").
 	HopDXPrivateVIF HopKind = "dx-private-vif"
 	// HopDXTransitVIF is a Direct Connect transit virtual interface: 1500
 	// or 8500 (same page).
@@ -53,7 +56,7 @@ type Hop struct {
 func (h Hop) allowed() []int {
 	switch h.Kind {
 	case HopDXPrivateVIF:
-		return []int{1500, 9001}
+		return []int{1500, 8500}
 	case HopDXTransitVIF:
 		return []int{1500, 8500}
 	case HopTransitGateway:

@@ -25,7 +25,8 @@ func TestPathMTU(t *testing.T) {
 		payload int
 	}{
 		{"guide: jumbo on-prem, DX transit VIF, TGW", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXTransitVIF, MTU: 8500}, {Kind: netplan.HopTransitGateway}, {Kind: netplan.HopVPC}}, Encapsulation: netplan.EncapVXLAN}, 8500, 1, 8450, 8472},
-		{"DX private VIF without TGW", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXPrivateVIF, MTU: 9001}, {Kind: netplan.HopVPC}}}, 9000, 0, 9000, 8972},
+		// The API's supported values for a private VIF are 1500 and 8500.
+		{"DX private VIF without TGW", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXPrivateVIF, MTU: 8500}, {Kind: netplan.HopVPC}}}, 8500, 1, 8500, 8472},
 		{"DX private VIF at 1500", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem}, {Kind: netplan.HopDXPrivateVIF, MTU: 1500}}, Encapsulation: netplan.EncapVXLAN}, 1500, 1, 1450, 1472},
 		{"site-to-site VPN", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 1500}, {Kind: netplan.HopSiteToSiteVPN}, {Kind: netplan.HopTransitGateway}}, Encapsulation: netplan.EncapGeneve}, 1446, 1, 1396, 1418},
 		{"wireguard", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}}, Encapsulation: netplan.EncapWireGuard}, 9000, 0, 8920, 8972},
@@ -57,6 +58,7 @@ func TestPathValidate(t *testing.T) {
 		{"no hops", netplan.Path{}, "hops", field.ErrorTypeRequired},
 		{"tgw 9001", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopTransitGateway, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
 		{"private vif 9000", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXPrivateVIF, MTU: 9000}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"private vif 9001 (the older user guide's)", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXPrivateVIF, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
 		{"transit vif 9001", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXTransitVIF, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
 		{"on-prem 10000", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 10000}}}, "hops[0].mtu", field.ErrorTypeInvalid},
 		{"kind", netplan.Path{Hops: []netplan.Hop{{Kind: "mpls"}}}, "hops[0].kind", field.ErrorTypeNotSupported},
