@@ -10,11 +10,11 @@ import (
 // Sources of the facts behind the findings.
 const (
 	refRuntimeType   = "https://github.com/NVIDIA/nvidia-container-toolkit/issues/1956"
-	refSystemdCgroup = "https://github.com/containerd/containerd/blob/main/docs/cri/config.md#cgroup-driver"
-	refDefaultRT     = "containerd pkg/cri/config ValidatePluginConfig: no corresponding runtime configured in containerd.runtimes for default_runtime_name"
-	refPlugins       = "https://github.com/containerd/containerd/blob/main/docs/PLUGINS.md"
-	refReleases      = "https://github.com/containerd/containerd/blob/main/RELEASES.md (deprecated config properties)"
-	refDropInVersion = "containerd v2.3.0, commit 21248d00: drop-in config version higher than root config version"
+	refSystemdCgroup = "https://github.com/containerd/containerd/blob/v2.4.2/docs/cri/config.md#cgroup-driver"
+	refDefaultRT     = "https://github.com/containerd/containerd/blob/v1.7.27/pkg/cri/config/config.go (ValidatePluginConfig: no corresponding runtime configured in containerd.runtimes for default_runtime_name)"
+	refPlugins       = "https://github.com/containerd/containerd/blob/v2.4.2/docs/PLUGINS.md"
+	refReleases      = "https://github.com/containerd/containerd/blob/v2.4.2/RELEASES.md#deprecated-config-properties"
+	refDropInVersion = "https://github.com/containerd/containerd/blob/v1.7.27/services/server/config/config.go (LoadConfig: imports are merged by plugin ID; no version 3 IDs exist)"
 	refReplace       = "https://github.com/containerd/containerd/issues/5837"
 	refCRIConfig     = "https://github.com/containerd/containerd/blob/v2.4.2/internal/cri/config/config.go (CniConfig.NetworkPluginBinDirs is bin_dirs) and plugins/cri/runtime/plugin.go (configMigration: CDI is always enabled)"
 )
@@ -162,8 +162,9 @@ func undefinedDefault(c Config) advice.Finding {
 // CheckDropIn reports what goes wrong when dropIn is imported by root, on
 // every containerd version the node may run:
 //
-//   - a drop-in version higher than the root's (containerd 2.3 and later
-//     refuse to start; 1.x refuses any version above 2);
+//   - a drop-in version higher than the root's (containerd 1.x reads a
+//     version 3 drop-in without a word and ignores every setting in it,
+//     since its plugin IDs do not exist in 1.x; 2.x migrates both);
 //   - a CRI section that is not complete: containerd 1.x replaces the whole
 //     CRI plugin table with the drop-in's, so every setting the root makes
 //     and the drop-in omits is lost (the sandbox image, the registry hosts,
@@ -176,7 +177,7 @@ func CheckDropIn(dropIn, root Config) []advice.Finding {
 	if dropIn.Version > root.Version {
 		fs = append(fs, advice.Finding{
 			Level: advice.Error, Code: CodeDropInNewerThanRoot, Field: "version",
-			Message: fmt.Sprintf("drop-in is version %d but the root config is version %d: containerd 2.3 and later refuse to start (\"drop-in config version higher than root config version\"), and containerd 1.x accepts nothing above 2; write version = %d", dropIn.Version, root.Version, root.Version),
+			Message: fmt.Sprintf("drop-in is version %d but the root config is version %d: containerd 1.x reads it without a word and ignores every setting in it (its version 3 plugin IDs do not exist in 1.x), so a node on 1.x runs without them; write version = %d, which every containerd reads", dropIn.Version, root.Version, root.Version),
 			Ref:     refDropInVersion,
 		})
 	} else if dropIn.Version > 1 && dropIn.Version < root.Version {

@@ -17,17 +17,18 @@
 //   - Version 1 (no version key) is read by Parse, so Check can report it,
 //     but never rendered.
 //
-// Source: containerd RELEASES.md and docs/cri/config.md; see
-// ../shared/reference/facts-containerd-gpu.md §2.
+// Sources: containerd RELEASES.md and docs/cri/config.md at v2.4.2
+// (https://github.com/containerd/containerd/blob/v2.4.2/RELEASES.md,
+// https://github.com/containerd/containerd/blob/v2.4.2/docs/cri/config.md).
 //
 // # Drop-ins
 //
 // containerd 1.x merges an imported file by replacing each plugin table it
 // names as a whole (services/server/config/config.go mergeConfig; containerd
-// issue #5837); 2.0 merges sub-tables (PR #9982); 2.3 refuses a drop-in
-// whose version is higher than the root file's. CheckDropIn reports what a
-// drop-in loses or breaks against a given root, and NodeadmRoot is the root
-// file the hybrid nodeadm writes.
+// issue #5837) and ignores the tables of a version 3 drop-in altogether;
+// 2.0 merges sub-tables (PR #9982) and migrates older files. CheckDropIn
+// reports what a drop-in loses or breaks against a given root, and
+// NodeadmRoot is the root file the hybrid nodeadm writes.
 //
 //	cfg, err := containerdconf.Parse(dropIn)
 //	if err != nil { … }

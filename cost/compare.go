@@ -12,8 +12,9 @@ import (
 // CloudInstance is a cloud GPU instance and its on-demand price, a dated
 // input: this package never fetches or embeds cloud prices. For example,
 // p5.48xlarge (8 × H100) $55.04/h and p5en.48xlarge (8 × H200) $63.296/h
-// in us-east-1 as listed in March 2026 (../shared/reference/
-// facts-nodeconfig-network-pricing.md §3.3).
+// in us-east-1 as listed in March 2026
+// (https://instances.vantage.sh/aws/ec2/p5.48xlarge,
+// https://instances.vantage.sh/aws/ec2/p5en.48xlarge).
 type CloudInstance struct {
 	Name    string `json:"name"`
 	Hourly  Money  `json:"hourly"`

@@ -21,6 +21,7 @@
 // DivRoundCents) or converted (ExchangeRate.Convert). Overflow is an
 // error, never a wrong number.
 //
-// Facts: ../shared/reference/facts-nodeconfig-network-pricing.md §3;
-// corrections #1, #11 and #15 of the adoption guide.
+// Sources: https://aws.amazon.com/eks/pricing/ (the tiers, the cluster
+// fee); the adoption guide's flat $0.1099 is kept only to show the
+// difference (GuidePricing).
 package cost

@@ -37,10 +37,9 @@ type PriceTable struct {
 // HybridNodesPricing returns the EKS Hybrid Nodes price table: per
 // vCPU-hour per month, first 576,000 h $0.020, next 576,000 h $0.014,
 // next 4,608,000 h $0.010, next 5,760,000 h $0.008, above 11,520,000 h
-// $0.006. Source: aws.amazon.com/eks/pricing as quoted by three concordant
-// sources, one checked 2026-09-13 (../shared/reference/
-// facts-nodeconfig-network-pricing.md §3.1). Prices change: pass your own
-// table when they do.
+// $0.006. Source: https://aws.amazon.com/eks/pricing/ (Amazon EKS Hybrid
+// Nodes), as quoted by three concordant sources, one checked 2026-09-13.
+// Prices change: pass your own table when they do.
 func HybridNodesPricing() PriceTable {
 	return PriceTable{
 		Name:    "EKS Hybrid Nodes (tiered)",

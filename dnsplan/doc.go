@@ -23,7 +23,11 @@
 // nothing), and VerifyCommands. ParseCorefile and Corefile.Check read a
 // Corefile the way CoreDNS does before it starts.
 //
-// Facts: ../shared/reference/facts-dns-cidr.md §1–§3 (Route 53 Resolver
-// API model and quotas, BIND and Unbound grammar, CoreDNS plugins, RFC
-// 6762).
+// Sources: the Route 53 Resolver API and quotas
+// (https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverEndpoint.html,
+// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html),
+// the BIND 9 and Unbound references
+// (https://bind9.readthedocs.io/en/latest/reference.html,
+// https://unbound.docs.nlnetlabs.nl/en/latest/manpages/unbound.conf.html),
+// CoreDNS's plugins (https://coredns.io/plugins/) and RFC 6762.
 package dnsplan

@@ -12,8 +12,10 @@ import (
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
-// Limits of Route 53 Resolver (API model and service quotas; see
-// ../shared/reference/facts-dns-cidr.md §1).
+// Limits of Route 53 Resolver (the API model,
+// https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverEndpoint.html,
+// and its quotas,
+// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html).
 const (
 	// MinEndpointIPs: "Route 53 requires that you create at least two"
 	// (CreateResolverEndpoint IpAddresses, min 2).

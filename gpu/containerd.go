@@ -28,8 +28,8 @@ const (
 	TargetContainerd2
 	// TargetNodeadmDropIn is the text for spec.containerd.config of a hybrid
 	// NodeConfig, which nodeadm writes to config.d/00-nodeadm.toml under its
-	// own version 2 root file: version 2 (containerd 2.3 refuses a drop-in
-	// newer than its root) and the complete CRI section (containerd 1.x
+	// own version 2 root file: version 2 (containerd 1.x ignores a version
+	// 3 drop-in's tables) and the complete CRI section (containerd 1.x
 	// replaces the whole plugin table with the drop-in's).
 	TargetNodeadmDropIn
 )
@@ -311,7 +311,7 @@ func CheckContainerd(config []byte) ([]advice.Finding, error) {
 		fs = append(fs, advice.Finding{
 			Level: advice.Warning, Code: CodeNVIDIANotDefault, Field: "plugins",
 			Message: fmt.Sprintf("the NVIDIA runtime %q is not the default runtime (%q): every GPU pod, the device plugin included, must then set runtimeClassName: %s, or the plugin fails with \"could not load NVML library\"", nvidia[0], orDefault(c.CRI.DefaultRuntimeName, "runc"), nvidia[0]),
-			Ref:     "NVIDIA/k8s-device-plugin README (prerequisites); issues #314, #406, #478",
+			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/README.md#prerequisites",
 		})
 	}
 	return advice.Sort(fs), nil
@@ -343,14 +343,14 @@ func (o ContainerdOptions) Lint(t Target) []advice.Finding {
 		fs = append(fs, advice.Finding{
 			Level: advice.Info, Code: CodeCDIOnContainerd16, Field: "enableCdi",
 			Message: "enable_cdi exists from containerd 1.7; containerd 1.6 ignores it",
-			Ref:     "containerd docs/cri/config.md (CDI); RELEASES.md",
+			Ref:     "https://github.com/containerd/containerd/blob/v2.4.2/docs/cri/config.md",
 		})
 	}
 	if !o.setAsDefault() {
 		fs = append(fs, advice.Finding{
 			Level: advice.Info, Code: CodeRuntimeClassMissing, Field: "setAsDefault",
 			Message: "the NVIDIA runtime is not the default: render the RuntimeClass and set runtimeClassName on GPU pods and on the device plugin",
-			Ref:     "NVIDIA/k8s-device-plugin README (prerequisites)",
+			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/README.md#prerequisites",
 		})
 	}
 	return fs

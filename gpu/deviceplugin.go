@@ -22,8 +22,9 @@ import (
 
 // DefaultDevicePluginImage is the NVIDIA device plugin release the library
 // renders by default: v0.20.0, tagged 2026-08-19 and shipped with GPU
-// Operator v26.7.0 (NVIDIA/k8s-device-plugin tags; facts-containerd-gpu.md
-// §3.1). The adoption guide's v0.14.5 is from 2024-02.
+// Operator v26.7.0
+// (https://github.com/NVIDIA/k8s-device-plugin/releases/tag/v0.20.0). The
+// adoption guide's v0.14.5 is from 2024-02.
 const DefaultDevicePluginImage = "nvcr.io/nvidia/k8s-device-plugin:" + DevicePluginVersion
 
 // DevicePluginVersion is the release DefaultDevicePluginImage runs, and
@@ -549,7 +550,7 @@ func (o DevicePluginOptions) Lint() []advice.Finding {
 		fs = append(fs, advice.Finding{
 			Level: advice.Info, Code: CodeSharedMultiRequest, Field: "failRequestsGreaterThanOne",
 			Message: "with time-slicing a pod asking for 2 nvidia.com/gpu may get two replicas of the same GPU; set failRequestsGreaterThanOne to reject such requests",
-			Ref:     "NVIDIA/k8s-device-plugin README (time-slicing)",
+			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/README.md#shared-access-to-gpus",
 		})
 	}
 	return fs

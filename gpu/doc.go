@@ -10,8 +10,8 @@
 // version 2), TargetContainerd2 (containerd 2.x, version 3) and
 // TargetNodeadmDropIn (spec.containerd.config of a hybrid NodeConfig:
 // version 2 with the complete CRI section, because containerd 1.x replaces
-// the whole plugin table with a drop-in's and 2.3 refuses a drop-in newer
-// than nodeadm's version 2 root). Every runc-based runtime gets
+// the whole plugin table with a drop-in's, and ignores a version 3 drop-in
+// altogether). Every runc-based runtime gets
 // SystemdCgroup = true and an explicit runtime_type, and by default the
 // NVIDIA runtime is containerd's default so the device plugin can load
 // NVML. CheckContainerd reads a host's existing file and says what is
@@ -33,6 +33,9 @@
 // and ParseMIGProfiles (nvidia-smi mig -lgip) read real captures;
 // Inventory.Labels returns the labels GPU feature discovery would set.
 //
-// Sources: ../shared/reference/facts-containerd-gpu.md; the captures in
-// ../shared/fixtures/nvidia-smi/h200.
+// Sources: the NVIDIA Container Toolkit's containerd configuration
+// (https://github.com/NVIDIA/nvidia-container-toolkit/tree/v1.20.0/pkg/config/engine/containerd),
+// the device plugin and GPU feature discovery at v0.20.0
+// (https://github.com/NVIDIA/k8s-device-plugin/tree/v0.20.0), and real
+// nvidia-smi captures from an H200 (in this package's testdata).
 package gpu

@@ -112,7 +112,13 @@ func CheckHost(h HostFacts) []advice.Finding {
 	add := func(l advice.Level, code, fld, msg, ref string) {
 		fs = append(fs, advice.Finding{Level: l, Code: code, Field: fld, Message: msg, Ref: ref})
 	}
-	const refOS = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-os.html"
+	const (
+		refOS           = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-os.html"
+		refCiliumKernel = "https://docs.cilium.io/en/stable/operations/system_requirements/#linux-kernel"
+		// The supported-GPU list of the open kernel modules names each GPU
+		// with the first driver that supports it.
+		refDriverGPUs = "https://github.com/NVIDIA/open-gpu-kernel-modules/blob/550.90.07/README.md#compatible-gpus"
+	)
 	major := func(v string) int { n, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0]); return n }
 	switch id := strings.ToLower(h.OSID); id {
 	case "":
@@ -133,14 +139,14 @@ func CheckHost(h HostFacts) []advice.Finding {
 	}
 	if strings.EqualFold(h.CNI, "cilium") && h.Kernel != "" {
 		if v, ok := imageref.ParseVersion(h.Kernel); !ok {
-			add(advice.Warning, CodeUnparsableVersion, "kernel", fmt.Sprintf("kernel version %s is not major.minor[.patch]", advice.Quote(h.Kernel)), "")
+			add(advice.Warning, CodeUnparsableVersion, "kernel", fmt.Sprintf("kernel version %s is not major.minor[.patch]", advice.Quote(h.Kernel)), refCiliumKernel)
 		} else if imageref.CompareVersions(v[:min(2, len(v))], []int{5, 10}) < 0 {
-			add(advice.Error, CodeKernelForCilium, "kernel", fmt.Sprintf("kernel %s is older than 5.10, which the Cilium releases supported on hybrid nodes (1.17, 1.18) require; Ubuntu 20.04's 5.4 and RHEL 8's 4.18 are too old — use the HWE kernel or a newer release", advice.Quote(h.Kernel)), "cilium Documentation/operations/system_requirements.rst")
+			add(advice.Error, CodeKernelForCilium, "kernel", fmt.Sprintf("kernel %s is older than 5.10, which the Cilium releases supported on hybrid nodes (1.17, 1.18) require; Ubuntu 20.04's 5.4 and RHEL 8's 4.18 are too old — use the HWE kernel or a newer release", advice.Quote(h.Kernel)), refCiliumKernel)
 		}
 	}
 	driver, driverOK := imageref.ParseVersion(h.DriverVersion)
 	if h.DriverVersion != "" && !driverOK {
-		add(advice.Warning, CodeUnparsableVersion, "driverVersion", fmt.Sprintf("driver version %s is not a version number", advice.Quote(h.DriverVersion)), "")
+		add(advice.Warning, CodeUnparsableVersion, "driverVersion", fmt.Sprintf("driver version %s is not a version number", advice.Quote(h.DriverVersion)), refDriverGPUs)
 	}
 	for i, name := range h.GPUs {
 		m, ok := ModelByAlias(name)
@@ -148,11 +154,11 @@ func CheckHost(h HostFacts) []advice.Finding {
 			m, ok = ModelByProductName(name)
 		}
 		if !ok {
-			add(advice.Info, CodeUnknownGPU, fmt.Sprintf("gpus[%d]", i), fmt.Sprintf("GPU %s is not in the catalog (%s); its driver minimum is not checked", advice.Quote(name), strings.Join(Aliases(), ", ")), "")
+			add(advice.Info, CodeUnknownGPU, fmt.Sprintf("gpus[%d]", i), fmt.Sprintf("GPU %s is not in the catalog (%s); its driver minimum is not checked", advice.Quote(name), strings.Join(Aliases(), ", ")), refDriverGPUs)
 			continue
 		}
 		if driverOK && driver[0] < m.MinDriver {
-			add(advice.Error, CodeDriverTooOld, "driverVersion", fmt.Sprintf("driver %s is older than the %d branch, the first to support the %s (%s)", advice.Quote(h.DriverVersion), m.MinDriver, m.ProductName, m.Alias), "NVIDIA/open-gpu-kernel-modules README, supported GPUs")
+			add(advice.Error, CodeDriverTooOld, "driverVersion", fmt.Sprintf("driver %s is older than the %d branch, the first to support the %s (%s)", advice.Quote(h.DriverVersion), m.MinDriver, m.ProductName, m.Alias), refDriverGPUs)
 		}
 	}
 	fs = append(fs, checkContainerdVersion(h)...)
@@ -168,17 +174,17 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 	if !ok || len(cv) < 2 {
 		return []advice.Finding{{Level: advice.Warning, Code: CodeUnparsableVersion, Field: "containerdVersion", Message: fmt.Sprintf("containerd version %s is not a version number", advice.Quote(h.ContainerdVersion))}}
 	}
-	const refReleases = "https://github.com/containerd/containerd/blob/main/RELEASES.md"
+	const refReleases = "https://github.com/containerd/containerd/blob/v2.4.2/RELEASES.md#kubernetes-support"
 	switch {
 	case imageref.CompareVersions(cv, []int{1, 6}) < 0:
 		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeContainerdTooOld, Field: "containerdVersion",
 			Message: fmt.Sprintf("containerd %s is older than 1.6; use the 1.7 or 2.x line", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	case cv[0] == 1:
 		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
-			Message: fmt.Sprintf("containerd %s reads config version 2 (render TargetContainerd1 for a standalone file, TargetNodeadmDropIn for nodeadm) and refuses version 3; it replaces whole plugin tables on import, so drop-ins must carry the complete CRI section", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
+			Message: fmt.Sprintf("containerd %s reads config version 2 (render TargetContainerd1 for a standalone file, TargetNodeadmDropIn for nodeadm); it reads a version 3 file without an error but ignores its plugin tables, and it replaces whole plugin tables on import, so drop-ins must carry the complete CRI section", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	default:
 		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
-			Message: fmt.Sprintf("containerd %s reads config version 3 (render TargetContainerd2 for a standalone file); under nodeadm, whose root file is version 2, the drop-in stays version 2 (TargetNodeadmDropIn): 2.3 and later refuse a drop-in newer than the root", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
+			Message: fmt.Sprintf("containerd %s reads config version 3 (render TargetContainerd2 for a standalone file); under nodeadm, whose root file is version 2, the drop-in stays version 2 (TargetNodeadmDropIn), which every containerd reads", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	}
 	if kv, ok := imageref.ParseVersion(h.KubernetesVersion); ok && len(kv) >= 2 && kv[0] == 1 {
 		if table := containerdForKubernetes(kv[1]); table != nil {
@@ -193,23 +199,22 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 					}
 				}
 				fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeContainerdK8sSkew, Field: "containerdVersion",
-					Message: fmt.Sprintf("containerd %s is not listed as supporting Kubernetes %s (supported: %s)", advice.Quote(h.ContainerdVersion), advice.Quote(h.KubernetesVersion), strings.Join(supported, ", ")), Ref: refReleases + " (Kubernetes support)"})
+					Message: fmt.Sprintf("containerd %s is not listed as supporting Kubernetes %s (supported: %s)", advice.Quote(h.ContainerdVersion), advice.Quote(h.KubernetesVersion), strings.Join(supported, ", ")), Ref: refReleases})
 			}
 		}
 	}
 	if tv, ok := imageref.ParseVersion(h.ToolkitVersion); ok {
-		const refToolkit = "https://github.com/NVIDIA/nvidia-container-toolkit/releases"
 		if cv[0] >= 2 && imageref.CompareVersions(tv, []int{1, 17, 4}) < 0 {
 			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeToolkitV3, Field: "toolkitVersion",
-				Message: fmt.Sprintf("NVIDIA Container Toolkit %s predates config version 3 support (1.17.4); on containerd %s nvidia-ctk fails with \"unsupported config version: 3\" — upgrade it or use the rendered config", advice.Quote(h.ToolkitVersion), advice.Quote(h.ContainerdVersion)), Ref: refToolkit + " (v1.17.4, PR #805)"})
+				Message: fmt.Sprintf("NVIDIA Container Toolkit %s predates config version 3 support (1.17.4); on containerd %s nvidia-ctk fails with \"unsupported config version: 3\" — upgrade it or use the rendered config", advice.Quote(h.ToolkitVersion), advice.Quote(h.ContainerdVersion)), Ref: "https://github.com/NVIDIA/nvidia-container-toolkit/pull/805"})
 		}
 		if imageref.CompareVersions(tv, []int{1, 18, 0}) == 0 {
 			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeToolkitDropInPath, Field: "toolkitVersion",
-				Message: "NVIDIA Container Toolkit 1.18.0 writes its drop-in to /etc/containerd/config.d/99-nvidia.toml — on a hybrid node that is nodeadm's import directory, where on containerd 1.x its CRI table replaces the one in 00-nodeadm.toml; use 1.18.1 or later", Ref: "NVIDIA/nvidia-container-toolkit issue #1404, fixed by PR #1407 in v1.18.1"})
+				Message: "NVIDIA Container Toolkit 1.18.0 writes its drop-in to /etc/containerd/config.d/99-nvidia.toml — on a hybrid node that is nodeadm's import directory, where on containerd 1.x its CRI table replaces the one in 00-nodeadm.toml; use 1.18.1 or later", Ref: "https://github.com/NVIDIA/nvidia-container-toolkit/issues/1404"})
 		}
 		if imageref.CompareVersions(tv, []int{1, 20, 0}) < 0 && imageref.CompareVersions(tv, []int{1, 18, 0}) >= 0 {
 			fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeToolkitRuntimeType, Field: "toolkitVersion",
-				Message: fmt.Sprintf("NVIDIA Container Toolkit %s can write drop-ins without runtime_type (containerd: \"container.Runtime.Name must be set\"), fixed in 1.20.0; the library's drop-in always sets it", advice.Quote(h.ToolkitVersion)), Ref: "NVIDIA/nvidia-container-toolkit issue #1956"})
+				Message: fmt.Sprintf("NVIDIA Container Toolkit %s can write drop-ins without runtime_type (containerd: \"container.Runtime.Name must be set\"), fixed in 1.20.0; the library's drop-in always sets it", advice.Quote(h.ToolkitVersion)), Ref: "https://github.com/NVIDIA/nvidia-container-toolkit/issues/1956"})
 		}
 	}
 	return fs

@@ -56,14 +56,17 @@ func (p MIGProfile) ResourceName() string { return "nvidia.com/mig-" + p.Name }
 // The catalog.
 //
 // Product names, PCI IDs and memory come from real nvidia-smi captures:
-// the H200 in ../shared/fixtures/nvidia-smi/h200 (driver 580.159.04), H100
-// captures quoted in ../shared/reference/facts-containerd-gpu.md §4.2 and an
-// H100 PCIe `mig -lgip` capture (driver 570.169). Minimum drivers: H100 80GB
-// HBM3 (0x2330) first appears in 525.85.05 and H200 (0x2335) in 550.90.07
-// (NVIDIA/open-gpu-kernel-modules supported-device list). MIG profiles and
-// counts: NVIDIA/mig-parted config-default.yaml; memory and SM columns as
-// printed by `nvidia-smi mig -lgip` (H100 PCIe and H200 captures; the H100
-// SXM5 has the same frame buffer, so the same instance memory).
+// an H200 (driver 580.159.04, in this package's testdata), H100 captures
+// (https://github.com/utkuozdemir/nvidia_gpu_exporter/tree/master/internal/captures)
+// and an H100 PCIe `mig -lgip` capture (driver 570.169). Minimum drivers:
+// H100 80GB HBM3 (0x2330) first appears in 525.85.05 and H200 (0x2335) in
+// 550.90.07 (the supported-device list of
+// https://github.com/NVIDIA/open-gpu-kernel-modules/blob/550.90.07/README.md).
+// MIG profiles and counts:
+// https://github.com/NVIDIA/mig-parted/blob/5ffc59fe0a0c746059c47e29643fc29d51648867/deployments/systemd/config-default.yaml;
+// memory and SM columns as printed by `nvidia-smi mig -lgip` (H100 PCIe and
+// H200 captures; the H100 SXM5 has the same frame buffer, so the same
+// instance memory).
 func catalog() []Model {
 	h100Profiles := func(sm [7]int) []MIGProfile {
 		return []MIGProfile{

@@ -18,6 +18,12 @@ const (
 	CodeSmallENISubnets = "netplan/small-cluster-subnets"
 )
 
+// refCNIPools: Cilium's cluster-pool IPAM defaults to 10.0.0.0/8 in /24s
+// per node (clusterPoolIPv4PodCIDRList, clusterPoolIPv4MaskSize); Calico's
+// default pool is 192.168.0.0/16 in /26 blocks
+// (https://docs.tigera.io/calico/latest/reference/resources/ippool).
+const refCNIPools = "https://docs.cilium.io/en/stable/network/concepts/ipam/cluster-pool/"
+
 // Lint reports what is legal but risky in a plan that Validate accepts:
 // remote networks in 100.64.0.0/10 (the EKS API reference says RFC 1918,
 // the user guide allows CGNAT), anything in 172.17.0.0/16, a CNI default
@@ -35,12 +41,12 @@ func (p Plan) Lint() []advice.Finding {
 		if (n.Role == RoleRemoteNode || n.Role == RoleRemotePod) && within(n.Prefix, []netip.Prefix{CGNAT()}) {
 			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCGNATRemote, Field: at(i),
 				Message: fmt.Sprintf("%s network %q uses 100.64.0.0/10: the EKS user guide allows it, but the API reference still says RFC 1918 only; test that CreateCluster accepts it before relying on it", n.Role, n.Name),
-				Ref:     "EKS API reference RemoteNodeNetwork/RemotePodNetwork vs. user guide hybrid-nodes-networking"})
+				Ref:     "https://docs.aws.amazon.com/eks/latest/APIReference/API_RemoteNodeNetwork.html"})
 		}
 		if n.Role != RoleOnPrem && n.Role != RoleReserved && n.Prefix.Overlaps(DockerBridge()) {
 			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeDockerBridge, Field: at(i),
 				Message: fmt.Sprintf("%q (%s) overlaps 172.17.0.0/16, Docker's default bridge, which some AWS services also use; hosts and containers on it lose the overlapping routes", n.Name, n.Prefix),
-				Ref:     "Amazon VPC User Guide, VPC CIDR blocks"})
+				Ref:     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html"})
 		}
 	}
 	pool := p.CNI.defaultPool()
@@ -50,7 +56,7 @@ func (p Plan) Lint() []advice.Finding {
 		}
 		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCNIDefaultPool, Field: at(i),
 			Message: fmt.Sprintf("%s's default pod pool %s overlaps %s network %q (%s): configure the CNI's pool as the remote pod network explicitly (blueprint.Render's cilium-values.yaml does), or pods will take addresses that are already in use", p.CNI, pool, n.Role, n.Name, n.Prefix),
-			Ref:     "Cilium Helm values ipam.operator.clusterPoolIPv4PodCIDRList; Calico IPPool defaults (facts-dns-cidr.md §4.6)"})
+			Ref:     refCNIPools})
 	}
 	pods := p.ByRole(RoleRemotePod)
 	if len(pods) == 0 {
@@ -66,7 +72,7 @@ func (p Plan) Lint() []advice.Finding {
 		if supported < uint64(p.Nodes) {
 			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodePodCapacity, Field: "networks",
 				Message: fmt.Sprintf("the remote pod networks hold %d blocks of /%d (one per node with %s), fewer than the %d nodes planned", supported, p.PerNodeBits, p.CNI, p.Nodes),
-				Ref:     "facts-dns-cidr.md §4.6 (Cilium clusterPoolIPv4MaskSize 24, Calico blockSize 26)"})
+				Ref:     refCNIPools})
 		}
 	}
 	for _, pr := range OverlappingPairs(plainPrefixes(p.Networks)) {

@@ -219,12 +219,12 @@ func (p Path) Lint(nodeMTU int) []advice.Finding {
 	if nodeMTU > mtu {
 		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeNodeMTUHigh, Field: "hops[" + strconv.Itoa(hop) + "]",
 			Message: fmt.Sprintf("the nodes send %d-byte packets but the path carries %d (limited by %s %s): set the node and pod MTU to %d, or make sure ICMP \"fragmentation needed\" reaches the nodes", nodeMTU, mtu, limit.Kind, limit.Name, mtu),
-			Ref:     "Amazon VPC User Guide, Path MTU Discovery"})
+			Ref:     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-mtu.html"})
 	}
 	if nodeMTU >= 9000 && (limit.Kind == HopTransitGateway || limit.Kind == HopSiteToSiteVPN || limit.Kind == HopDXTransitVIF) {
 		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeJumboClaim, Field: "hops[" + strconv.Itoa(hop) + "]",
 			Message: fmt.Sprintf("jumbo frames end to end are not possible through a %s: the path MTU is %d, so test with ping -M do -s %d, not 8972", limit.Kind, mtu, mtu-28),
-			Ref:     "Transit Gateway quotas (MTU 8500); Direct Connect transit VIF 1500/8500; Site-to-Site VPN 1446"})
+			Ref:     "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html#mtu-quotas"})
 	}
 	return fs
 }

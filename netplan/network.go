@@ -54,7 +54,7 @@ type CNI string
 
 // CNIs. Cilium is the one AWS supports on hybrid nodes today; Calico
 // support moved to the EKS Hybrid examples repository
-// (facts-nodeconfig-network-pricing.md §2.3).
+// (https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-cni.html).
 const (
 	CNICilium CNI = "cilium"
 	CNICalico CNI = "calico"
@@ -63,7 +63,8 @@ const (
 // DefaultPerNodeBits returns the CNI's default per-node pod block: Cilium's
 // cluster-pool hands each node a /24 (clusterPoolIPv4MaskSize), Calico's
 // IPAM allocates /26 blocks (IPPool blockSize)
-// (facts-dns-cidr.md §4.6).
+// (https://docs.cilium.io/en/stable/network/concepts/ipam/cluster-pool/,
+// https://docs.tigera.io/calico/latest/reference/resources/ippool).
 func (c CNI) DefaultPerNodeBits() int {
 	if c == CNICalico {
 		return 26
@@ -72,7 +73,7 @@ func (c CNI) DefaultPerNodeBits() int {
 }
 
 // defaultPool is the pod pool the CNI uses when it is not configured:
-// Cilium 10.0.0.0/8, Calico 192.168.0.0/16 (facts-dns-cidr.md §4.6).
+// Cilium 10.0.0.0/8, Calico 192.168.0.0/16 (the same pages).
 func (c CNI) defaultPool() netip.Prefix {
 	if c == CNICalico {
 		return netip.MustParsePrefix("192.168.0.0/16")

@@ -25,12 +25,15 @@ func finding(l advice.Level, code, fld, msg, ref string) advice.Finding {
 // Sources of the profiles.
 const (
 	refEKSNetworking = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html (on-premises networking configuration, ongoing cluster operations)"
-	refNodeadmPorts  = "aws/eks-hybrid internal/system/ports.go (ports nodeadm opens in firewalld/ufw)"
-	refCilium        = "cilium Documentation/operations/system_requirements.rst (firewall rules)"
+	refNodeadmPorts  = "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/system/ports.go"
+	refCilium        = "https://docs.cilium.io/en/stable/operations/system_requirements/#firewall-rules"
 	refCalico        = "https://docs.tigera.io/calico/latest/getting-started/kubernetes/requirements (network requirements)"
 	refIstio         = "https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio"
-	refNFS           = "RFC 7530 §3.1 (NFSv4 on port 2049); RFC 1813 with rpcbind 111 and mountd for NFSv3"
-	refResolver      = "Route 53 Resolver API, CreateResolverEndpoint SecurityGroupIds (TCP and UDP 53)"
+	// NFSv4 uses port 2049 (RFC 7530 §3.1); NFSv3 adds rpcbind 111 and
+	// mountd (RFC 1813, nfs(5)).
+	refNFS = "https://www.rfc-editor.org/rfc/rfc7530#section-3.1"
+	// An endpoint's security group must allow TCP and UDP 53.
+	refResolver = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverEndpoint.html"
 )
 
 // Credentials is how hybrid nodes get AWS credentials.

@@ -278,7 +278,7 @@ func (r Rule) ValidateAt(fp *field.Path, plan Plan) field.ErrorList {
 		}
 	}
 	// The hybrid side has no ENIs in the VPC: a security group cannot name
-	// it (SEED-CORRECTIONS #6).
+	// it (the guide's rules with source sg-hybrid-nodes match nothing).
 	hybridEnd := map[Direction][]Peer{Inbound: {r.To}, Outbound: {r.From}, Internal: {r.From, r.To}}[r.Direction]
 	for _, h := range hybridEnd {
 		if h.isSecurityGroup() {

@@ -26,10 +26,13 @@ var (
 // CIDR; and overlaps that break routing, each naming both networks. It
 // does not change p.
 //
-// Sources: Amazon EKS API reference (RemoteNodeNetwork, RemotePodNetwork,
-// KubernetesNetworkConfigRequest), EKS user guide (hybrid-nodes-networking)
-// and Amazon VPC user guide (VPC CIDR blocks); see
-// facts-dns-cidr.md §4.4–§4.5 and facts-nodeconfig-network-pricing.md §2.1.
+// Sources: the Amazon EKS API reference
+// (https://docs.aws.amazon.com/eks/latest/APIReference/API_RemoteNodeNetwork.html,
+// API_RemotePodNetwork.html, API_KubernetesNetworkConfigRequest.html), the
+// EKS User Guide
+// (https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html)
+// and the Amazon VPC User Guide
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
 func (p Plan) Validate() error {
 	return ivalidation.ToError("netplan", p.ValidateAt(nil))
 }

@@ -40,7 +40,7 @@
 // node certificate's CN is the node's name, as the role's trust policy
 // requires. Activation codes are outputs of AWS and never inputs here.
 //
-// Sources: aws/eks-hybrid api/v1alpha1/nodeconfig_types.go and
-// internal/node/hybrid/validator.go; see
-// ../shared/reference/facts-nodeconfig-network-pricing.md §1.
+// Sources: aws/eks-hybrid at e5f42ca4,
+// https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/api/v1alpha1/nodeconfig_types.go
+// and internal/node/hybrid/validator.go.
 package nodeconfig

@@ -28,10 +28,10 @@ const (
 )
 
 const (
-	refNodeadmCheck   = "aws/eks-hybrid cmd/nodeadm/config/check.go: validates without populating defaults"
-	refNodeadmLabels  = "aws/eks-hybrid internal/kubelet: nodeadm passes --node-labels=eks.amazonaws.com/compute-type=hybrid,eks.amazonaws.com/hybrid-credential-provider=<ssm|iam-ra>"
-	refKubeletConfig  = "aws/eks-hybrid internal/kubelet/config.go (cgroupDriver systemd; systemReservedCgroup /system; kubeReservedCgroup /runtime)"
-	refKubeletValid   = "kubernetes pkg/kubelet/apis/config/validation/validation.go"
+	refNodeadmCheck   = "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/cmd/nodeadm/config/check.go"
+	refNodeadmLabels  = "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/kubelet/config.go"
+	refKubeletConfig  = "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/kubelet/config.go"
+	refKubeletValid   = "https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/kubelet/apis/config/validation/validation.go"
 	refRegistryFrozen = "https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/"
 	refPodInfraFlag   = "https://github.com/kubernetes/kubernetes/blob/master/CHANGELOG/CHANGELOG-1.35.md (--pod-infra-container-image removed)"
 )
@@ -92,7 +92,7 @@ func (c NodeConfig) Lint() []advice.Finding {
 		fs = append(fs, advice.Finding{
 			Level: advice.Info, Code: CodeLocalStorageIgnored, Field: sp + "instance.localStorage.strategy",
 			Message: "the hybrid nodeadm ignores instance.localStorage (it configures EC2 instance-store volumes); prepare local disks yourself",
-			Ref:     "aws/eks-hybrid: no code path reads spec.instance.localStorage",
+			Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/api/v1alpha1/nodeconfig_types.go",
 		})
 	}
 	return advice.Sort(fs)
@@ -234,7 +234,7 @@ func (c NodeConfig) lintKubelet() []advice.Finding {
 				fs = append(fs, advice.Finding{
 					Level: advice.Warning, Code: CodeClusterDNSOutsideCIDR, Field: fmt.Sprintf("%sconfig.clusterDNS[%d]", kp, i),
 					Message: fmt.Sprintf("clusterDNS %s is outside the service CIDR %s, where the kube-dns Service lives (nodeadm would use the .10 address); pods on this node may not resolve cluster names", a, cidr),
-					Ref:     "aws/eks-hybrid internal/api/net.go GetClusterDns",
+					Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/api/net.go",
 				})
 			}
 		}

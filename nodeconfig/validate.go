@@ -258,7 +258,9 @@ func validateKubelet(k KubeletOptions, p *field.Path) field.ErrorList {
 // which the EnvironmentFile and systemd would both reinterpret, are
 // refused.
 func validateFlag(fp *field.Path, f string) field.ErrorList {
-	if strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 && r != ' ' && r != '\t' || r == 0x7f || r == '"' || r == '\'' || r == '\\' }) {
+	if strings.ContainsFunc(f, func(r rune) bool {
+		return r < 0x20 && r != ' ' && r != '\t' || r == 0x7f || r == '"' || r == '\'' || r == '\\'
+	}) {
 		return field.ErrorList{field.Invalid(fp, f, "must not contain quotes, backslashes or control characters: nodeadm writes the flags between double quotes into a systemd EnvironmentFile, and systemd unquotes them again")}
 	}
 	words := strings.Fields(f)

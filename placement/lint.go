@@ -21,6 +21,12 @@ const (
 	CodeLatestImage          = "placement/unpinned-image"
 )
 
+// refComputeType: nodeadm labels hybrid nodes
+// eks.amazonaws.com/compute-type=hybrid; EC2 nodes carry no such label,
+// which EKS uses as a Pod annotation only (EKS User Guide,
+// hybrid-nodes-webhooks, "Configure add-ons for mixed mode clusters").
+const refComputeType = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-webhooks.html"
+
 // Lint checks a user-supplied PodSpec against the cluster's nodes: a
 // selector or required affinity on eks.amazonaws.com/compute-type=ec2 (a
 // label no node has), selectors no node in nodes can satisfy (nodes are
@@ -42,7 +48,7 @@ func Lint(spec corev1.PodSpec, nodes []map[string]string) []advice.Finding {
 			for i, t := range req.NodeSelectorTerms {
 				for j, e := range t.MatchExpressions {
 					if e.Key == LabelComputeType && e.Operator == corev1.NodeSelectorOpIn && len(e.Values) == 1 && e.Values[0] == "ec2" {
-						add(advice.Error, CodeSelectorEC2, fmt.Sprintf("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[%d].matchExpressions[%d]", i, j), ec2Msg, "")
+						add(advice.Error, CodeSelectorEC2, fmt.Sprintf("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[%d].matchExpressions[%d]", i, j), ec2Msg, refComputeType)
 					}
 				}
 			}
@@ -51,13 +57,13 @@ func Lint(spec corev1.PodSpec, nodes []map[string]string) []advice.Finding {
 			for j, e := range p.Preference.MatchExpressions {
 				if e.Key == LabelComputeType && e.Operator == corev1.NodeSelectorOpIn && containsOnly(e.Values, "ec2") {
 					add(advice.Warning, CodeSelectorEC2, fmt.Sprintf("affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[%d].preference.matchExpressions[%d]", i, j),
-						"a preference for compute-type ec2 can never match, so its weight is wasted; spread across sides with a topology spread constraint on topology.kubernetes.io/zone instead", "")
+						"a preference for compute-type ec2 can never match, so its weight is wasted; spread across sides with a topology spread constraint on topology.kubernetes.io/zone instead", refComputeType)
 				}
 			}
 		}
 	}
 	if nodes != nil && len(spec.NodeSelector) > 0 && !anyMatches(spec, nodes) {
-		add(advice.Error, CodeSelectorUnmatched, "nodeSelector", fmt.Sprintf("no node of the cluster has all of %s: the pod stays Pending (labels nodeadm does not set, such as gpu or node-type, must be set in the NodeConfig)", labels.Set(spec.NodeSelector)), "")
+		add(advice.Error, CodeSelectorUnmatched, "nodeSelector", fmt.Sprintf("no node of the cluster has all of %s: the pod stays Pending (labels nodeadm does not set, such as gpu or node-type, must be set in the NodeConfig)", advice.Quote(labels.Set(spec.NodeSelector).String())), "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector")
 	}
 	for ci, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
 		field := fmt.Sprintf("containers[%d]", ci-len(spec.InitContainers))
@@ -75,11 +81,11 @@ func Lint(spec corev1.PodSpec, nodes []map[string]string) []advice.Finding {
 			}
 		}
 		if _, gpu := c.Resources.Limits[ResourceGPU]; gpu && !tolerates(spec.Tolerations, TaintGPU) {
-			add(advice.Warning, CodeGPUWithoutToleration, "tolerations", "the pod asks for nvidia.com/gpu but does not tolerate the GPU nodes' nvidia.com/gpu:NoSchedule taint, so it cannot be scheduled on them", "")
+			add(advice.Warning, CodeGPUWithoutToleration, "tolerations", "the pod asks for nvidia.com/gpu but does not tolerate the GPU nodes' nvidia.com/gpu:NoSchedule taint, so it cannot be scheduled on them", "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/")
 		}
 		if img := c.Image; img != "" && !strings.Contains(img, "@") {
 			if i := strings.LastIndex(img, ":"); i < 0 || strings.Contains(img[i:], "/") || img[i+1:] == "latest" {
-				add(advice.Info, CodeLatestImage, field+".image", fmt.Sprintf("%s is not pinned to a version: nodes on two sides of a WAN may run different images", advice.Quote(img)), "")
+				add(advice.Info, CodeLatestImage, field+".image", fmt.Sprintf("%s is not pinned to a version: nodes on two sides of a WAN may run different images", advice.Quote(img)), "https://kubernetes.io/docs/concepts/containers/images/#image-names")
 			}
 		}
 	}
