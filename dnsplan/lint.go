@@ -2,6 +2,7 @@ package dnsplan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hybridkit/hybridkit/advice"
@@ -19,6 +20,14 @@ const (
 	CodeSingleAZ             = "dnsplan/single-availability-zone"
 	CodeBroadForward         = "dnsplan/broad-forward"
 	CodeSystemRuleUnattached = "dnsplan/system-rule-outside-forward"
+	CodeRuleNotAssociated    = "dnsplan/rule-not-associated"
+	CodeRuleLoop             = "dnsplan/rule-loop"
+)
+
+// Sources of the rule findings.
+const (
+	refAssociate = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-rules-managing.html#resolver-rules-managing-associating-rules"
+	refLoop      = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/best-practices-resolver-endpoints.html"
 )
 
 // Lint reports what is legal but will misbehave. Call Default first.
@@ -29,6 +38,14 @@ func (p Plan) Lint() []advice.Finding {
 	}
 	const rfc6762 = "https://www.rfc-editor.org/rfc/rfc6762#section-3"
 	for i, r := range p.Rules {
+		if len(r.VPCIDs) == 0 {
+			add(advice.Error, CodeRuleNotAssociated, fmt.Sprintf("rules[%d].vpcIds", i), refAssociate,
+				"the rule for %s is associated with no VPC, so it forwards nothing: a rule acts only in the VPCs it is associated with (aws route53resolver associate-resolver-rule); the adoption guide creates the rule and never associates it", r.Domain)
+		}
+		if loop, d := p.loops(r); loop {
+			add(advice.Error, CodeRuleLoop, fmt.Sprintf("rules[%d].vpcIds", i), refLoop,
+				"the rule for %s is associated with %s, which holds the inbound endpoint the site forwards %s to: queries go round between the endpoints and the site until they time out", r.Domain, p.VPCID, d)
+		}
 		if r.Domain.TLD() == "local" {
 			add(advice.Warning, CodeLocalDomain, fmt.Sprintf("rules[%d].domain", i), rfc6762,
 				"%s is under .local, which RFC 6762 reserves for multicast DNS: systemd-resolved on Ubuntu nodes sends it to mDNS, not to your DNS servers, unless it is a routing domain (the rendered resolved drop-in sets Domains=~%s); for new zones use a name under .internal (reserved for private use by ICANN, 2024)", r.Domain, r.Domain)
@@ -123,4 +140,19 @@ func forwarded(ds []Domain, host Domain) bool {
 		}
 	}
 	return false
+}
+
+// loops reports whether rule r forwards, from the VPC that holds the
+// inbound endpoint, a domain the site sends to that endpoint — a query loop
+// — and which forwarded domain it is.
+func (p Plan) loops(r Rule) (bool, Domain) {
+	if p.Inbound == nil || (r.Type != RuleForward && r.Type != "") || !slices.Contains(r.VPCIDs, p.VPCID) || p.VPCID == "" {
+		return false, Domain{}
+	}
+	for _, d := range p.OnPrem.ForwardToAWS {
+		if d.Overlaps(r.Domain) {
+			return true, d
+		}
+	}
+	return false, Domain{}
 }

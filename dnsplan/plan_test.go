@@ -126,6 +126,19 @@ func TestValidateRules(t *testing.T) {
 		{"policy", func(p *dnsplan.Plan) { p.OnPrem.Policy = "sometimes" }, "onPrem.policy", field.ErrorTypeNotSupported},
 		{"access", func(p *dnsplan.Plan) { p.Cluster.Access = "open" }, "cluster.access", field.ErrorTypeNotSupported},
 		{"stub shadows the cluster domain", func(p *dnsplan.Plan) { p.Rules[0].Domain = dom("local") }, "rules[0].domain", field.ErrorTypeInvalid},
+		{"stub takes the service CIDR's reverse zone", func(p *dnsplan.Plan) {
+			p.Cluster.Networks = []netip.Prefix{pfx("10.96.0.0/16")}
+			p.Rules[0].Domain = dom("96.10.in-addr.arpa")
+		}, "rules[0].domain", field.ErrorTypeInvalid},
+		{"stub takes a wider reverse zone", func(p *dnsplan.Plan) {
+			p.Cluster.Networks = []netip.Prefix{pfx("10.244.0.0/16")}
+			p.Rules[0].Domain = dom("10.in-addr.arpa")
+		}, "rules[0].domain", field.ErrorTypeInvalid},
+		{"the guide's endpoint name", func(p *dnsplan.Plan) { p.Cluster.EndpointHost = dom("my-service.eks.amazonaws.com") }, "cluster.endpointHost", field.ErrorTypeInvalid},
+		{"endpoint of another region", func(p *dnsplan.Plan) {
+			p.Cluster.EndpointHost = dom("0123456789abcdef0123456789abcdef.gr7.us-east-1.eks.amazonaws.com")
+		}, "cluster.endpointHost", field.ErrorTypeInvalid},
+		{"endpoint without a cluster label", func(p *dnsplan.Plan) { p.Cluster.EndpointHost = dom("ap-northeast-2.eks.amazonaws.com") }, "cluster.endpointHost", field.ErrorTypeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,12 +179,18 @@ func TestLintFindings(t *testing.T) {
 		{"system rule outside", func(p *dnsplan.Plan) {
 			p.Rules = append(p.Rules, dnsplan.Rule{Name: "carve", Domain: dom("corp.internal"), Type: dnsplan.RuleSystem, VPCIDs: []string{p.VPCID}})
 		}, dnsplan.CodeSystemRuleUnattached},
+		// The guide's two Resolver mistakes (never associated; a loop)
+		// are errors of Validate too; Lint names them with a code and a
+		// source for plans read from what already runs.
+		{"rule never associated", func(p *dnsplan.Plan) { p.Rules[0].VPCIDs = nil }, dnsplan.CodeRuleNotAssociated},
+		{"rule loop", func(p *dnsplan.Plan) { p.OnPrem.ForwardToAWS = append(p.OnPrem.ForwardToAWS, dom("db.company.local")) }, dnsplan.CodeRuleLoop},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := referencePlan()
 			tt.mutate(&p)
-			if errs := p.ValidateAt(nil); errs != nil {
+			invalid := tt.code == dnsplan.CodeRuleNotAssociated || tt.code == dnsplan.CodeRuleLoop
+			if errs := p.ValidateAt(nil); (errs != nil) != invalid {
 				t.Fatalf("Validate: %v", errs)
 			}
 			if !hasCode(p, tt.code) {
@@ -253,6 +272,43 @@ func jsonString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+func TestEKSEndpointHosts(t *testing.T) {
+	for h, ok := range map[string]bool{
+		"0123456789ABCDEF0123456789ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com": true,
+		"abc.yl4.cn-north-1.eks.amazonaws.com.cn":                               true,
+		"abc.eks-cluster.ap-northeast-2.api.aws":                                true,
+		"abc.ap-northeast-2.api.aws":                                            true,
+		"eks-cluster.ap-northeast-2.api.aws":                                    false,
+		"my-service.eks.amazonaws.com":                                          false,
+		"abc.gr7.us-west-2.eks.amazonaws.com":                                   false,
+		"abc.gr7.ap-northeast-2.example.com":                                    false,
+	} {
+		if got := dnsplan.IsEKSEndpointHost(dom(h), "ap-northeast-2") || dnsplan.IsEKSEndpointHost(dom(h), "cn-north-1"); got != ok {
+			t.Errorf("IsEKSEndpointHost(%s) = %v, want %v", h, got, ok)
+		}
+	}
+}
+
+func TestReverseZone(t *testing.T) {
+	for d, want := range map[string]string{
+		"10.in-addr.arpa":        "10.0.0.0/8",
+		"1.168.192.in-addr.arpa": "192.168.1.0/24",
+		"in-addr.arpa":           "0.0.0.0/0",
+		"4.3.2.1.in-addr.arpa":   "1.2.3.4/32",
+		"256.in-addr.arpa":       "",
+		"01.in-addr.arpa":        "",
+		"x.in-addr.arpa":         "",
+		"5.4.3.2.1.in-addr.arpa": "",
+		"company.local":          "",
+		"xin-addr.arpa":          "",
+	} {
+		p, ok := dom(d).ReverseZone()
+		if got := map[bool]string{true: p.String(), false: ""}[ok]; got != want {
+			t.Errorf("ReverseZone(%s) = %q, want %q", d, got, want)
+		}
+	}
 }
 
 func TestDomain(t *testing.T) {

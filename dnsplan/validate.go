@@ -162,19 +162,14 @@ func (p Plan) validateRules(rp *field.Path) field.ErrorList {
 			errs = append(errs, field.NotSupported(ip.Child("type"), r.Type, []RuleType{RuleForward, RuleSystem}))
 		}
 		if len(r.VPCIDs) == 0 {
-			errs = append(errs, field.Required(ip.Child("vpcIds"), "a rule does nothing until it is associated with a VPC"))
+			errs = append(errs, field.Required(ip.Child("vpcIds"), "a rule does nothing until it is associated with a VPC ("+CodeRuleNotAssociated+", "+refAssociate+")"))
 		}
 		for j, v := range r.VPCIDs {
 			errs = append(errs, ivalidation.ResourceID(ip.Child("vpcIds").Index(j), v, "vpc")...)
 			// Loop: the site sends this domain to the inbound endpoint, and
 			// the inbound endpoint's VPC sends it back to the site.
-			if v == p.VPCID && p.Inbound != nil && r.Type == RuleForward {
-				for _, d := range p.OnPrem.ForwardToAWS {
-					if d.Overlaps(r.Domain) {
-						errs = append(errs, field.Invalid(ip.Child("vpcIds").Index(j), v, fmt.Sprintf("holds the inbound endpoint the site forwards %s to; associating this rule for %s with it makes queries loop between the endpoints and the site", d, r.Domain)))
-						break
-					}
-				}
+			if loop, d := p.loops(r); loop && v == p.VPCID {
+				errs = append(errs, field.Invalid(ip.Child("vpcIds").Index(j), v, fmt.Sprintf("holds the inbound endpoint the site forwards %s to; associating this rule for %s with it makes queries loop between the endpoints and the site (%s, %s)", d, r.Domain, CodeRuleLoop, refLoop)))
 			}
 		}
 	}
@@ -265,6 +260,9 @@ func (p Plan) validateCluster(cp *field.Path) field.ErrorList {
 	default:
 		errs = append(errs, field.NotSupported(cp.Child("family"), c.Family, []IPFamily{IPv4, IPv6}))
 	}
+	if h := c.EndpointHost; !h.IsZero() && ivalidation.IsRegion(p.Region) && !IsEKSEndpointHost(h, p.Region) {
+		errs = append(errs, field.Invalid(cp.Child("endpointHost"), h.String(), fmt.Sprintf("must be the cluster's API server name in %s: <id>.<suffix>.%s.eks.amazonaws.com, or for IPv6 clusters created since October 2024 a name under %s.api.aws (the cluster's endpoint in DescribeCluster)", p.Region, p.Region, p.Region)))
+	}
 	if c.Domain.IsZero() {
 		errs = append(errs, field.Required(cp.Child("domain"), "the cluster domain (cluster.local)"))
 		return errs
@@ -297,4 +295,26 @@ func (p Plan) validateCluster(cp *field.Path) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// IsEKSEndpointHost reports whether h has the shape of an EKS cluster's
+// API server name in region: at least one cluster-unique label in front of
+// <region>.eks.amazonaws.com (IPv4 clusters; .com.cn in China), or of
+// <region>.api.aws (dual-stack endpoints of IPv6 clusters created since
+// October 2024; api.amazonwebservices.com.cn in China), optionally with
+// eks-cluster before the region
+// (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html).
+// The adoption guide's my-service.eks.amazonaws.com is not one.
+func IsEKSEndpointHost(h Domain, region string) bool {
+	for _, suffix := range []string{".eks.amazonaws.com", ".eks.amazonaws.com.cn", ".api.aws", ".api.amazonwebservices.com.cn"} {
+		rest, ok := strings.CutSuffix(h.name, "."+region+suffix)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimSuffix(rest, ".eks-cluster")
+		if rest != "" && rest != "eks-cluster" {
+			return true
+		}
+	}
+	return false
 }

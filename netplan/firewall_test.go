@@ -267,12 +267,30 @@ func TestLintRules(t *testing.T) {
 		{"6443", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(6443), Direction: netplan.Outbound, From: node, To: cluster, Purpose: "api"}, netplan.CodeAPIPort6443},
 		{"mixer", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(15004), Direction: netplan.Internal, From: pod, To: pod, Purpose: "mixer"}, netplan.CodeIstioMixer},
 		{"felix 9099", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(9099), Direction: netplan.Internal, From: node, To: node, Purpose: "metrics"}, netplan.CodeCalicoFelixPort},
+		{"guide's sg-hybrid-nodes", netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(443), Direction: netplan.Outbound, From: netplan.PeerSecurityGroup("sg-0123456789abcdef0"), To: cluster, Purpose: "api"}, netplan.CodeOnPremSecurityGroup},
 	}
 	for _, tt := range tests {
 		fs := netplan.LintRules(netplan.RuleSet{tt.rule})
-		if len(fs) != 1 || fs[0].Code != tt.code || fs[0].Field != "rules[0]" {
+		if len(fs) != 1 || fs[0].Code != tt.code || fs[0].Field != "rules[0]" || !strings.HasPrefix(fs[0].Ref, "https://") {
 			t.Errorf("%s: %v", tt.name, fs)
 		}
+	}
+}
+
+// TestSecurityGroupRefusesOnPremGroups: the security-group renderer itself
+// refuses the guide's rules whose on-premises end is a security group.
+func TestSecurityGroupRefusesOnPremGroups(t *testing.T) {
+	rule := netplan.Rule{Protocol: netplan.ProtoTCP, Ports: netplan.Port(10250), Direction: netplan.Inbound,
+		From: netplan.PeerClusterENIs(), To: netplan.PeerSecurityGroup("sg-0123456789abcdef0"), Purpose: "kubelet"}
+	_, err := netplan.SecurityGroup(referencePlan(), netplan.RuleSet{rule}, netplan.PeerClusterENIs())
+	if err == nil || !strings.Contains(err.Error(), netplan.CodeOnPremSecurityGroup) {
+		t.Errorf("SecurityGroup = %v, want a refusal naming %s", err, netplan.CodeOnPremSecurityGroup)
+	}
+	// A security group on the AWS side is fine.
+	rule.From, rule.To = netplan.PeerSecurityGroup("sg-0123456789abcdef0"), netplan.PeerRole(netplan.RoleRemoteNode)
+	sg, err := netplan.SecurityGroup(referencePlan(), netplan.RuleSet{rule}, netplan.PeerRole(netplan.RoleRemoteNode))
+	if err != nil || len(sg.Ingress) != 1 || sg.Ingress[0].UserIDGroupPairs[0].GroupID != "sg-0123456789abcdef0" {
+		t.Errorf("an AWS-side group: %+v %v", sg, err)
 	}
 }
 

@@ -3,6 +3,7 @@ package netplan
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -16,6 +17,9 @@ const (
 	CodeAPIPort6443      = "netplan/api-port-6443"
 	CodeIstioMixer       = "netplan/istio-15004"
 	CodeCalicoFelixPort  = "netplan/calico-9099"
+	// CodeOnPremSecurityGroup: a rule names the hybrid side by a security
+	// group, which can hold no hybrid node.
+	CodeOnPremSecurityGroup = "netplan/on-prem-security-group"
 )
 
 func finding(l advice.Level, code, fld, msg, ref string) advice.Finding {
@@ -368,10 +372,11 @@ func ResolverProfile(r ResolverFlows) RuleSet {
 	return rs
 }
 
-// LintRules reports rules that repeat the adoption guide's port mistakes:
-// the kubelet port only in the outbound direction, 6443 towards EKS (its
-// endpoint listens on 443 only), Istio's 15004 (Mixer, removed in 1.8) and
-// Calico's 9099 labelled as metrics (it is Felix's health port).
+// LintRules reports rules that repeat the adoption guide's mistakes: the
+// kubelet port only in the outbound direction, 6443 towards EKS (its
+// endpoint listens on 443 only), Istio's 15004 (Mixer, removed in 1.8),
+// Calico's 9099 labelled as metrics (it is Felix's health port), and a
+// security group as the on-premises end of a flow.
 func LintRules(rs RuleSet) []advice.Finding {
 	var fs []advice.Finding
 	kubeletIn := false
@@ -391,6 +396,9 @@ func LintRules(rs RuleSet) []advice.Finding {
 			fs = append(fs, finding(advice.Warning, CodeIstioMixer, at, "15004 was Mixer's policy port, removed in Istio 1.8; today it is a debug port reachable only inside the pod and needs no firewall rule", refIstio))
 		case r.Protocol == ProtoTCP && r.Ports == Port(9099):
 			fs = append(fs, finding(advice.Info, CodeCalicoFelixPort, at, "9099 is Felix's health port, checked on the node itself; Felix metrics are 9091", refCalico))
+		}
+		if h := r.hybridEnd(); slices.ContainsFunc(h, Peer.isSecurityGroup) {
+			fs = append(fs, finding(advice.Error, CodeOnPremSecurityGroup, at, "the on-premises end of this rule is a security group: hybrid nodes have no network interfaces in the VPC, so no security group holds them and the rule matches no traffic; name the remote node or pod network as a CIDR", refEKSNetworking))
 		}
 	}
 	return fs

@@ -7,7 +7,10 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/internal/shellscript"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // IPPermission has the shape of the EC2 API's IpPermission (aws-sdk-go-v2
@@ -46,10 +49,16 @@ type SecurityGroupRules struct {
 // SecurityGroup returns the rules a security group needs when it is the
 // scope end of flows: rules whose To is scope become ingress from From,
 // rules whose From is scope become egress to To. On-premises peers are
-// always CIDRs (hybrid nodes have no ENIs in the VPC). Typical scopes are
-// PeerClusterENIs() for the EKS cluster security group and a Resolver
-// endpoint's subnet.
+// always CIDRs: hybrid nodes have no ENIs in the VPC, so a rule whose
+// on-premises end is a security group (the adoption guide's
+// sg-hybrid-nodes) matches no traffic, and SecurityGroup refuses the rule
+// set with CodeOnPremSecurityGroup in the error, as it refuses any rule
+// RuleSet.ValidateAt rejects. Typical scopes are PeerClusterENIs() for the
+// EKS cluster security group and a Resolver endpoint's subnet.
 func SecurityGroup(plan Plan, rules RuleSet, scope Peer) (SecurityGroupRules, error) {
+	if errs := rules.ValidateAt(field.NewPath("rules"), plan); len(errs) > 0 {
+		return SecurityGroupRules{}, ivalidation.ToError("netplan", errs)
+	}
 	var out SecurityGroupRules
 	for i, r := range rules {
 		var other Peer

@@ -279,10 +279,9 @@ func (r Rule) ValidateAt(fp *field.Path, plan Plan) field.ErrorList {
 	}
 	// The hybrid side has no ENIs in the VPC: a security group cannot name
 	// it (the guide's rules with source sg-hybrid-nodes match nothing).
-	hybridEnd := map[Direction][]Peer{Inbound: {r.To}, Outbound: {r.From}, Internal: {r.From, r.To}}[r.Direction]
-	for _, h := range hybridEnd {
+	for _, h := range r.hybridEnd() {
 		if h.isSecurityGroup() {
-			errs = append(errs, field.Invalid(fp, h.SecurityGroupID, "the on-premises end of a flow cannot be a security group: hybrid nodes have no ENIs in the VPC; use the remote node or pod network"))
+			errs = append(errs, field.Invalid(fp, h.SecurityGroupID, "the on-premises end of a flow cannot be a security group: hybrid nodes have no ENIs in the VPC; use the remote node or pod network ("+CodeOnPremSecurityGroup+", "+refEKSNetworking+")"))
 		}
 	}
 	if r.Purpose == "" {
@@ -290,6 +289,21 @@ func (r Rule) ValidateAt(fp *field.Path, plan Plan) field.ErrorList {
 	}
 	errs = append(errs, ivalidation.PlainText(fp.Child("purpose"), r.Purpose)...)
 	return errs
+}
+
+// hybridEnd returns the peers of the rule on the hybrid side: the
+// destination of an inbound flow, the source of an outbound one, both of
+// an internal one.
+func (r Rule) hybridEnd() []Peer {
+	switch r.Direction {
+	case Inbound:
+		return []Peer{r.To}
+	case Outbound:
+		return []Peer{r.From}
+	case Internal:
+		return []Peer{r.From, r.To}
+	}
+	return nil
 }
 
 // RuleSet is an ordered list of rules.
