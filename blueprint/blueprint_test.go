@@ -279,6 +279,12 @@ func TestInvalidBlueprints(t *testing.T) {
 		{"half an activation", func(b *blueprint.Blueprint) { b.Credentials.SSM.ActivationCode = "" }, []string{"credentials.ssm.activationCode"}},
 		{"same ASNs", func(b *blueprint.Blueprint) { b.Connectivity.DirectConnect.ASN = 64512 }, []string{"connectivity.directConnect.asn"}},
 		{"subnet in another region", func(b *blueprint.Blueprint) { b.VPC.Subnets[1].AZ = "us-east-1a" }, []string{"vpc.subnets[1].az"}},
+		{"GPU sharing without a strategy", func(b *blueprint.Blueprint) { b.GPUSharing = &blueprint.GPUSharing{Replicas: 4} }, []string{"gpuSharing.strategy"}},
+		{"GPU sharing unknown strategy", func(b *blueprint.Blueprint) { b.GPUSharing = &blueprint.GPUSharing{Strategy: "mig", Replicas: 4} }, []string{"gpuSharing.strategy"}},
+		{"GPU sharing one replica", func(b *blueprint.Blueprint) { b.GPUSharing = &blueprint.GPUSharing{Strategy: "mps", Replicas: 1} }, []string{"gpuSharing.replicas"}},
+		{"GPU sharing too many replicas", func(b *blueprint.Blueprint) {
+			b.GPUSharing = &blueprint.GPUSharing{Strategy: "time-slicing", Replicas: 1025}
+		}, []string{"gpuSharing.replicas"}},
 		{"several at once", func(b *blueprint.Blueprint) {
 			b.Cluster.Name = "bad name"
 			b.VPC.ID = "vpc-x"

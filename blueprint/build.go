@@ -322,9 +322,14 @@ func build(b Blueprint) (*built, field.ErrorList) {
 
 	// DNS, once what it builds on is sound: its errors would only repeat
 	// the cluster's and the VPC's.
-	dp, dnsErrs := b.dnsPlan(endpointHost)
+	dp, dnsMap, dnsErrs := b.dnsPlan(endpointHost)
 	if !hasErrUnder(errs, "cluster.region", "vpc") {
 		errs = append(errs, dnsErrs...)
+	}
+	if len(dnsErrs) == 0 {
+		// Lint's error-level findings (a rule loop, a rule without a
+		// VPC) are Validate's errors too, so only a valid plan is linted.
+		out.findings = append(out.findings, withFields(dp.Lint(), dnsMap)...)
 	}
 	out.dns = dp
 
@@ -359,11 +364,30 @@ func build(b Blueprint) (*built, field.ErrorList) {
 
 	errs = append(errs, validateWorkloads(field.NewPath("workloads"), b.Workloads)...)
 
+	// GPU sharing: the device plugin's options, by the blueprint's paths.
+	if g := b.GPUSharing; g != nil {
+		gp := field.NewPath("gpuSharing")
+		m := pathMap{{"sharing", gp.Child("strategy").String()}, {"replicas", gp.Child("replicas").String()},
+			{"failRequestsGreaterThanOne", gp.Child("failRequestsGreaterThanOne").String()}}
+		o := b.devicePluginOptions()
+		serrs := o.ValidateAt(nil)
+		if g.Strategy == gpu.SharingNone {
+			serrs = field.ErrorList{field.Required(gp.Child("strategy"), "time-slicing or mps (omit gpuSharing for whole GPUs)")}
+		}
+		errs = append(errs, m.translate(serrs)...)
+		if len(serrs) == 0 {
+			out.findings = append(out.findings, withFields(o.Lint(), m)...)
+		}
+	}
+
 	// Firewall rules.
 	if len(errs) == 0 {
 		rules, rerrs := out.firewall()
 		errs = append(errs, rerrs...)
 		out.rules = rules
+		if len(rerrs) == 0 {
+			out.storagePaths()
+		}
 	}
 
 	// Identity and NodeConfigs, unless the cluster or the pools are
@@ -375,6 +399,31 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	// Cost.
 	errs = append(errs, out.costs()...)
 	return out, errs
+}
+
+// storagePaths grades each export's path with storage.CheckPath: the
+// site's LAN for a server on the site, the whole link for one in the VPC;
+// NFS mounts are the host's, so nothing is encapsulated.
+func (o *built) storagePaths() {
+	b := o.bp
+	for i, e := range b.Storage {
+		ep := field.NewPath("storage").Index(i)
+		path := netplan.Path{Hops: o.path.Hops[:1], Encapsulation: netplan.EncapNone}
+		if b.VPC.CIDR.Contains(e.Server) {
+			path.Hops = o.path.Hops
+		}
+		c := storage.PathCheck{Path: path, Plan: o.plan, Share: netplan.NFSShare{Server: e.Server, Version: e.NFSVersion}, Rules: o.rules, NodeMTU: b.Site.NodeMTU}
+		if e.Measurement != nil {
+			c.Measurement = *e.Measurement
+		}
+		m := pathMap{{"measurement", ep.Child("measurement").String()}, {"path", ep.Child("server").String()}, {"rules", "firewall"}}
+		for _, f := range withFields(storage.CheckPath(c), m) {
+			if f.Code == storage.CodePathMTU && f.Level == advice.Info && len(path.Hops) == 1 {
+				continue // on the site's LAN the path MTU is the nodes' own
+			}
+			o.findings = append(o.findings, f)
+		}
+	}
 }
 
 // under reports whether the field path s is prefix or lies below it
@@ -523,13 +572,25 @@ func withFields(fs []advice.Finding, m pathMap) []advice.Finding {
 	return out
 }
 
+// devicePluginOptions are the NVIDIA device plugin's options: the
+// defaults, with the blueprint's GPU sharing.
+func (b Blueprint) devicePluginOptions() gpu.DevicePluginOptions {
+	var o gpu.DevicePluginOptions
+	if g := b.GPUSharing; g != nil {
+		o.Sharing, o.Replicas, o.FailRequestsGreaterThanOne = g.Strategy, g.Replicas, g.FailRequestsGreaterThanOne
+	}
+	o.Default()
+	return o
+}
+
 // poolLabels returns the node labels of a pool: the site zone, the GPU
-// model labels and the pool's own.
+// model labels (as GPU feature discovery sets them under the blueprint's
+// sharing) and the pool's own.
 func poolLabels(b Blueprint, p NodePool) map[string]string {
 	l := map[string]string{"topology.kubernetes.io/zone": b.Site.Zone}
 	if p.GPU != nil {
 		if m, ok := gpu.ModelByAlias(p.GPU.Model); ok {
-			for k, v := range gpu.ModelLabels(m, p.GPU.Count) {
+			for k, v := range gpu.ModelLabelsFor(m, p.GPU.Count, b.devicePluginOptions()) {
 				l[k] = v
 			}
 		}

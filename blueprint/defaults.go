@@ -109,7 +109,19 @@ func (b Blueprint) clone() Blueprint {
 		p.GPU = clonePtr(p.GPU)
 		p.Labels = maps.Clone(p.Labels)
 	}
+	if g := b.GPUSharing; g != nil {
+		gc := *g
+		gc.FailRequestsGreaterThanOne = clonePtr(g.FailRequestsGreaterThanOne)
+		c.GPUSharing = &gc
+	}
 	c.Storage = slices.Clone(b.Storage)
+	for i := range c.Storage {
+		if m := c.Storage[i].Measurement; m != nil {
+			mc := *m
+			mc.Measured = slices.Clone(m.Measured)
+			c.Storage[i].Measurement = &mc
+		}
+	}
 	c.Pricing.Cloud = slices.Clone(b.Pricing.Cloud)
 	c.Pricing.Owned = clonePtr(b.Pricing.Owned)
 	return c

@@ -21,7 +21,7 @@ import (
 )
 
 // dnsPlan builds the DNS plan; errors carry blueprint paths.
-func (b Blueprint) dnsPlan(host dnsplan.Domain) (dnsplan.Plan, field.ErrorList) {
+func (b Blueprint) dnsPlan(host dnsplan.Domain) (dnsplan.Plan, pathMap, field.ErrorList) {
 	var errs field.ErrorList
 	endpoint := func(name string, e Endpoint, ep *field.Path) *dnsplan.Endpoint {
 		if len(e.IPs) == 0 && e.SecurityGroupID == "" {
@@ -54,7 +54,8 @@ func (b Blueprint) dnsPlan(host dnsplan.Domain) (dnsplan.Plan, field.ErrorList) 
 		{"cluster.access", "cluster.endpointAccess"}, {"cluster", "cluster"}}
 	for i, z := range b.DNS.Zones {
 		zp := "dns.zones[" + strconv.Itoa(i) + "]"
-		m = append(m, [2]string{"rules[" + strconv.Itoa(i) + "].targets", "dns.servers"}, [2]string{"rules[" + strconv.Itoa(i) + "]", zp})
+		rp := "rules[" + strconv.Itoa(i) + "]"
+		m = append(m, [2]string{rp + ".targets", "dns.servers"}, [2]string{rp, zp}, [2]string{rp + ".domain", zp}, [2]string{rp + ".vpcIds", zp}, [2]string{rp + ".vpcIds[0]", zp})
 		for j := range 2 {
 			for _, side := range []string{"inbound", "outbound"} {
 				m = append(m, [2]string{side + ".ips[" + strconv.Itoa(j) + "].subnetId", "dns." + side + ".ips[" + strconv.Itoa(j) + "].subnet"})
@@ -73,10 +74,10 @@ func (b Blueprint) dnsPlan(host dnsplan.Domain) (dnsplan.Plan, field.ErrorList) 
 	p.Default()
 	if len(errs) > 0 {
 		// An endpoint address without its subnet cannot be checked further.
-		return p, errs
+		return p, m, errs
 	}
 	errs = append(errs, m.translate(p.ValidateAt(nil))...)
-	return p, errs
+	return p, m, errs
 }
 
 // firewall derives the rule sets and checks they carry every flow the
@@ -140,6 +141,17 @@ func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
 	return rules, errs
 }
 
+// Finding codes of Render for credentials that do not exist yet.
+const (
+	CodeNoActivation = "blueprint/no-activation"
+	CodeNoProfile    = "blueprint/no-profile"
+)
+
+// refCredentials is how hybrid nodes get AWS credentials: an SSM hybrid
+// activation or an IAM Roles Anywhere profile (EKS User Guide,
+// hybrid-nodes-creds).
+const refCredentials = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-creds.html"
+
 // identityAndNodes builds the AWS identity and one NodeConfig per node.
 func (o *built) identityAndNodes() field.ErrorList {
 	b := o.bp
@@ -156,7 +168,7 @@ func (o *built) identityAndNodes() field.ErrorList {
 		id.Activation = &nodeconfig.Activation{RegistrationLimit: b.totalNodes(), Expiration: s.Expiration}
 		switch {
 		case s.ActivationID == "" && s.ActivationCode == "":
-			o.findings = append(o.findings, advice.Finding{Level: advice.Warning, Code: "blueprint/no-activation", Field: "credentials.ssm",
+			o.findings = append(o.findings, advice.Finding{Level: advice.Warning, Code: CodeNoActivation, Field: "credentials.ssm", Ref: refCredentials,
 				Message: "no SSM activation yet, so the bundle has no NodeConfigs: run aws/04-identity.sh, store the activation code in your secret store, and render again with credentials.ssm.activationId and activationCode"})
 		case s.ActivationID == "":
 			errs = append(errs, field.Required(cp.Child("ssm", "activationId"), "the activation ID that goes with the activation code"))
@@ -176,7 +188,7 @@ func (o *built) identityAndNodes() field.ErrorList {
 		}
 		id.RolesAnywhere = &nodeconfig.RolesAnywhere{TrustAnchorARN: ra.TrustAnchorARN}
 		if ra.ProfileARN == "" {
-			o.findings = append(o.findings, advice.Finding{Level: advice.Warning, Code: "blueprint/no-profile", Field: "credentials.iamRolesAnywhere.profileArn",
+			o.findings = append(o.findings, advice.Finding{Level: advice.Warning, Code: CodeNoProfile, Field: "credentials.iamRolesAnywhere.profileArn", Ref: refCredentials,
 				Message: "no IAM Roles Anywhere profile yet, so the bundle has no NodeConfigs: run aws/04-identity.sh and render again with its profile ARN"})
 		} else {
 			ready = true
@@ -224,8 +236,12 @@ func (o *built) identityAndNodes() field.ErrorList {
 				errs = append(errs, field.Invalid(pp.Child("gpu"), pool.GPU.Model, err.Error()))
 			}
 			for _, f := range fs {
-				if f.Level == advice.Error {
+				switch {
+				case f.Level == advice.Error:
 					errs = append(errs, field.Invalid(pp.Child("gpu"), pool.GPU.Model, "the NVIDIA containerd drop-in: "+f.Message))
+				case !linted[n.pool]:
+					f.Field, f.Message = pp.Child("gpu").String(), "the NVIDIA containerd drop-in on nodeadm's root config: "+f.Message
+					o.findings = append(o.findings, f)
 				}
 			}
 			c.Spec.Containerd.Config = string(dropIn)

@@ -173,27 +173,50 @@ func (r *renderer) nodes() {
 	if !slices.ContainsFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }) {
 		return
 	}
-	region := b.Cluster.Region
-	t, err := gpu.RenderContainerd(gpu.TargetNodeadmDropIn, gpu.DefaultContainerdOptions(gpu.TargetNodeadmDropIn, region))
-	r.add("containerd/nodeadm-dropin.toml", KindContainerdTOML, "the NVIDIA runtime drop-in every GPU NodeConfig carries (spec.containerd.config)", t, err)
-	t, err = gpu.RenderContainerd(gpu.TargetContainerd1, gpu.DefaultContainerdOptions(gpu.TargetContainerd1, region))
-	r.add("containerd/config-containerd1.toml", KindContainerdTOML, "standalone /etc/containerd/config.toml for containerd 1.6/1.7 hosts not managed by nodeadm", t, err)
-	t, err = gpu.RenderContainerd(gpu.TargetContainerd2, gpu.DefaultContainerdOptions(gpu.TargetContainerd2, region))
-	r.add("containerd/config-containerd2.toml", KindContainerdTOML, "standalone /etc/containerd/config.toml for containerd 2.x hosts not managed by nodeadm", t, err)
+	for _, c := range []struct {
+		path   string
+		target gpu.Target
+		desc   string
+	}{
+		{"containerd/nodeadm-dropin.toml", gpu.TargetNodeadmDropIn, "the NVIDIA runtime drop-in every GPU NodeConfig carries (spec.containerd.config)"},
+		{"containerd/config-containerd1.toml", gpu.TargetContainerd1, "standalone /etc/containerd/config.toml for containerd 1.6/1.7 hosts not managed by nodeadm"},
+		{"containerd/config-containerd2.toml", gpu.TargetContainerd2, "standalone /etc/containerd/config.toml for containerd 2.x hosts not managed by nodeadm"},
+	} {
+		o := gpu.DefaultContainerdOptions(c.target, b.Cluster.Region)
+		t, err := gpu.RenderContainerd(c.target, o)
+		r.add(c.path, KindContainerdTOML, c.desc, t, err)
+		// The options come from no blueprint field: the findings name the
+		// file they concern.
+		var fs []advice.Finding
+		if c.target != gpu.TargetNodeadmDropIn && err == nil {
+			// A standalone file is the whole config: containerd's own
+			// reading of it (the drop-in is checked on nodeadm's root when
+			// the NodeConfigs are built).
+			if fs, err = gpu.CheckContainerd(t); err != nil {
+				r.add(c.path, KindContainerdTOML, c.desc, nil, err)
+			}
+		}
+		for _, f := range append(o.Lint(c.target), fs...) {
+			f.Message, f.Field = c.path+": "+f.Message, ""
+			r.bt.findings = append(r.bt.findings, f)
+		}
+	}
 }
 
 func (r *renderer) kubernetes() {
 	bt, b := r.bt, r.bt.bp
 	gi := slices.IndexFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil })
 	if gi >= 0 {
-		o := gpu.DevicePluginOptions{}
-		o.Default()
-		dp, err := gpu.DevicePlugin(o)
+		dp, err := gpu.DevicePlugin(b.devicePluginOptions())
 		if err != nil {
 			r.add("kubernetes/nvidia-device-plugin.yaml", KindK8sManifest, "", nil, err)
 			return
 		}
-		r.addManifest("kubernetes/nvidia-device-plugin.yaml", "the NVIDIA device plugin and its config, on hybrid GPU nodes", dp.ConfigMap, dp.DaemonSet)
+		desc := "the NVIDIA device plugin and its config, on hybrid GPU nodes"
+		if dp.MPSControlDaemon != nil {
+			desc = "the NVIDIA device plugin, its config and the MPS control daemon, on hybrid GPU nodes"
+		}
+		r.addManifest("kubernetes/nvidia-device-plugin.yaml", desc, dp.Objects()...)
 		rc, err := gpu.RuntimeClass("nvidia")
 		if err != nil {
 			r.add("kubernetes/nvidia-runtimeclass.yaml", KindK8sManifest, "", nil, err)
@@ -220,6 +243,7 @@ func (r *renderer) kubernetes() {
 		r.add("kubernetes/workloads.yaml", KindK8sManifest, "", nil, err)
 		return
 	}
+	r.lintWorkloads(objs)
 	r.addManifest("kubernetes/workloads.yaml", "example workloads placed the right way: GPU training on hybrid nodes, a web API in the cloud, a critical app on both sides", objs...)
 	if b.Workloads.Autoscaler {
 		as, fs, err := placement.Autoscaler{ClusterName: b.Cluster.Name, Region: b.Cluster.Region, KubernetesVersion: b.Cluster.KubernetesVersion}.Objects()
@@ -249,7 +273,7 @@ func (r *renderer) workloads(gpuPool int) ([]runtime.Object, error) {
 			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever,
 				Containers: []corev1.Container{{Name: "training", Image: b.Workloads.TrainingImage}}}}
 		m, _ := gpu.ModelByAlias(p.GPU.Model)
-		labels := gpu.ModelLabels(m, p.GPU.Count)
+		labels := gpu.ModelLabelsFor(m, p.GPU.Count, b.devicePluginOptions())
 		sel := map[string]string{"nvidia.com/gpu.product": labels["nvidia.com/gpu.product"]}
 		if err := placement.Apply(pod, placement.GPU{Count: int64(p.GPU.Count), NodeLabels: sel}); err != nil {
 			return nil, err
@@ -265,6 +289,52 @@ func (r *renderer) workloads(gpuPool int) ([]runtime.Object, error) {
 		return nil, err
 	}
 	return append(objs, web, crit), nil
+}
+
+// lintWorkloads runs placement.Lint on each example workload against the
+// cluster's nodes (the hybrid pools with the labels nodeadm adds, and an
+// EC2 node in each VPC subnet's zone), with the findings on the blueprint
+// field that fed them, and adds AWS's rules for mixed clusters.
+func (r *renderer) lintWorkloads(objs []runtime.Object) {
+	b := r.bt.bp
+	var nodes []map[string]string
+	for _, p := range b.NodePools {
+		l := poolLabels(b, p)
+		l[placement.LabelComputeType] = placement.ComputeHybrid
+		nodes = append(nodes, l)
+	}
+	for _, s := range b.VPC.Subnets {
+		nodes = append(nodes, map[string]string{"topology.kubernetes.io/zone": s.AZ})
+	}
+	for _, o := range objs {
+		var spec corev1.PodSpec
+		image := "workloads.webImage"
+		switch w := o.(type) {
+		case *corev1.Pod:
+			spec, image = w.Spec, "workloads.trainingImage"
+		case *appsv1.Deployment:
+			spec = w.Spec.Template.Spec
+		default:
+			continue
+		}
+		for _, f := range placement.Lint(spec, nodes) {
+			f.Field = "workloads"
+			if f.Code == placement.CodeLatestImage {
+				f.Field = image
+			}
+			r.bt.findings = append(r.bt.findings, f)
+		}
+	}
+	// The remote pod network is registered with the cluster and routed
+	// from the VPC (RoutingPlan), so webhooks may run on either side. The
+	// rules concern the cluster as a whole, no blueprint field.
+	for _, f := range placement.MixedClusterRules(b.Site.RemotePodNetwork.IsValid()) {
+		if f.Field == "nodes.labels" {
+			continue // every NodeConfig carries the site's zone label
+		}
+		f.Field = ""
+		r.bt.findings = append(r.bt.findings, f)
+	}
 }
 
 func deployment(name, image string, replicas int32) *appsv1.Deployment {
@@ -323,6 +393,19 @@ func (r *renderer) dnsFiles() {
 	r.add("dns/resolved-hybridkit.conf", KindResolvedConf, "systemd-resolved drop-in for the Ubuntu hybrid nodes ("+dnsplan.ResolvedDropInPath+")", s, err)
 	s, err = dnsplan.RenderCorefile(d)
 	r.add("dns/Corefile", KindCorefile, "the cluster's CoreDNS Corefile with stub domains for the on-premises zones", s, err)
+	if err != nil {
+		return
+	}
+	// The Corefile as CoreDNS reads it: its findings name the file.
+	cf, err := dnsplan.ParseCorefile(s)
+	if err != nil {
+		r.add("dns/Corefile", KindCorefile, "", nil, err)
+		return
+	}
+	for _, f := range cf.Check() {
+		f.Message, f.Field = "dns/Corefile: "+f.Message, ""
+		r.bt.findings = append(r.bt.findings, f)
+	}
 }
 
 func (r *renderer) firewallFiles() {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
 	"github.com/hybridkit/hybridkit/storage"
@@ -29,9 +30,13 @@ type Blueprint struct {
 	DNS         DNS         `json:"dns"`
 	Credentials Credentials `json:"credentials"`
 	NodePools   []NodePool  `json:"nodePools"`
-	Storage     []Export    `json:"storage,omitempty"`
-	Workloads   Workloads   `json:"workloads,omitempty"`
-	Pricing     Pricing     `json:"pricing,omitempty"`
+	// GPUSharing shares each GPU between pods through the NVIDIA device
+	// plugin (one DaemonSet for the cluster, so one setting for every GPU
+	// pool); nil advertises whole GPUs.
+	GPUSharing *GPUSharing `json:"gpuSharing,omitempty"`
+	Storage    []Export    `json:"storage,omitempty"`
+	Workloads  Workloads   `json:"workloads,omitempty"`
+	Pricing    Pricing     `json:"pricing,omitempty"`
 }
 
 // Cluster is the EKS cluster.
@@ -199,6 +204,19 @@ type GPU struct {
 	Count int    `json:"count"`
 }
 
+// GPUSharing is the device plugin's sharing of each GPU: Strategy
+// time-slicing or mps, with Replicas (2 to 1024) pods per GPU. Nodes then
+// carry GPU feature discovery's sharing labels (nvidia.com/gpu.replicas,
+// nvidia.com/gpu.sharing-strategy, nvidia.com/gpu.product with -SHARED).
+type GPUSharing struct {
+	Strategy gpu.Sharing `json:"strategy"`
+	Replicas int         `json:"replicas"`
+	// FailRequestsGreaterThanOne rejects pods asking for more than one
+	// shared GPU (the plugin's default: false for time-slicing, true for
+	// MPS).
+	FailRequestsGreaterThanOne *bool `json:"failRequestsGreaterThanOne,omitempty"`
+}
+
 // CPU is a pool's processor topology.
 type CPU struct {
 	Model          string `json:"model,omitempty"`
@@ -223,6 +241,9 @@ type Export struct {
 	Placement storage.Placement `json:"placement,omitempty"`
 	// CSI mounts it through nfs.csi.k8s.io instead of the in-tree driver.
 	CSI bool `json:"csi,omitempty"`
+	// Measurement is the measured path between a node and the server
+	// (netplan.MeasureCommands); without it the report asks for one.
+	Measurement *netplan.Measurement `json:"measurement,omitempty"`
 }
 
 // Workloads are the example workloads to place.

@@ -7,6 +7,11 @@ import (
 	"github.com/hybridkit/hybridkit/advice"
 )
 
+// MinClusterSubnetIPs is the number of free addresses EKS recommends in
+// each subnet that holds the cluster's network interfaces (it requires 6):
+// EKS User Guide, network-reqs, "Subnet requirements and considerations".
+const MinClusterSubnetIPs = 16
+
 // Finding codes of Plan.Lint.
 const (
 	CodeCGNATRemote     = "netplan/cgnat-remote-network"
@@ -28,8 +33,9 @@ const refCNIPools = "https://docs.cilium.io/en/stable/network/concepts/ipam/clus
 // remote networks in 100.64.0.0/10 (the EKS API reference says RFC 1918,
 // the user guide allows CGNAT), anything in 172.17.0.0/16, a CNI default
 // pod pool that collides with the site or the VPC, pod networks too small
-// for the nodes, pod networks inside existing on-premises ranges, and no
-// remote pod network at all.
+// for the nodes, pod networks inside existing on-premises ranges, no
+// remote pod network at all, and cluster subnets with fewer than
+// MinClusterSubnetIPs usable addresses.
 func (p Plan) Lint() []advice.Finding {
 	p.Default()
 	var fs []advice.Finding
@@ -47,6 +53,18 @@ func (p Plan) Lint() []advice.Finding {
 			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeDockerBridge, Field: at(i),
 				Message: fmt.Sprintf("%q (%s) overlaps 172.17.0.0/16, Docker's default bridge, which some AWS services also use; hosts and containers on it lose the overlapping routes", n.Name, n.Prefix),
 				Ref:     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html"})
+		}
+	}
+	for i, n := range p.Networks {
+		if n.Role != RoleSubnet || !n.ClusterENIs || !n.Prefix.IsValid() || !n.Prefix.Addr().Is4() {
+			continue
+		}
+		// AWS reserves five addresses of every subnet (the network, the
+		// router, DNS, one for future use and the broadcast address).
+		if free := 1<<(32-n.Prefix.Bits()) - 5; free < MinClusterSubnetIPs {
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeSmallENISubnets, Field: at(i),
+				Message: fmt.Sprintf("subnet %q (%s) holds %d usable addresses: EKS needs at least 6 free in each cluster subnet for its network interfaces and recommends at least %d, so upgrades, which add interfaces before removing the old ones, can run", n.Name, n.Prefix, free, MinClusterSubnetIPs),
+				Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-subnets"})
 		}
 	}
 	pool := p.CNI.defaultPool()

@@ -174,6 +174,33 @@ func TestLintFindings(t *testing.T) {
 	}
 }
 
+// TestLintSmallClusterSubnets checks the bound: a /27 leaves 27 usable
+// addresses, a /28 11, below the 16 EKS recommends; subnets without
+// cluster interfaces are not checked.
+func TestLintSmallClusterSubnets(t *testing.T) {
+	for _, tc := range []struct {
+		prefix string
+		enis   bool
+		want   bool
+	}{
+		{"10.0.2.0/27", true, false},
+		{"10.0.2.0/28", true, true},
+		{"10.0.2.0/28", false, false},
+	} {
+		p := referencePlan()
+		p.Networks[2].Prefix, p.Networks[2].ClusterENIs = pfx(tc.prefix), tc.enis
+		var got []string
+		for _, f := range p.Lint() {
+			if f.Code == netplan.CodeSmallENISubnets {
+				got = append(got, f.Field)
+			}
+		}
+		if want := []string{"networks[2].prefix"}; tc.want != slices.Equal(got, want) || !tc.want && len(got) > 0 {
+			t.Errorf("%s (cluster ENIs %v): findings at %v, want one: %v", tc.prefix, tc.enis, got, tc.want)
+		}
+	}
+}
+
 func TestCapacity(t *testing.T) {
 	if n := netplan.NodesSupported(pfx("10.244.0.0/16"), 24); n != 256 {
 		t.Errorf("Cilium /16 with /24 per node = %d, want 256", n)

@@ -26,6 +26,12 @@ type PathCheck struct {
 	NodeMTU int `json:"nodeMtu,omitempty"`
 }
 
+// refPathTest is AWS's advice to test the network with one's own
+// workloads before production: its 100 Mbps and 200 ms are a floor for the
+// node's link to the Region, not a storage target (EKS User Guide,
+// hybrid-nodes-networking, "Minimum network requirements").
+const refPathTest = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html#hybrid-nodes-networking-min-reqs"
+
 // Finding codes of CheckPath.
 const (
 	CodePathSlow        = "storage/path-below-baseline"
@@ -56,12 +62,14 @@ func CheckPath(c PathCheck) []advice.Finding {
 			lvl = advice.Error
 		}
 		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathSlow, Field: "measurement." + g.Metric,
-			Message: fmt.Sprintf("%s %s is %s for storage (target: latency ≤ %s, bandwidth ≥ %d Gbps)", g.Metric, g.Value, g.Grade, th.Latency[0], th.Bandwidth[0]/1_000_000_000)})
+			Message: fmt.Sprintf("%s %s is %s for storage (target: latency ≤ %s, bandwidth ≥ %d Gbps)", g.Metric, g.Value, g.Grade, th.Latency[0], th.Bandwidth[0]/1_000_000_000),
+			Ref:     refPathTest})
 	}
 	for _, m := range []string{"latency", "bandwidth"} {
 		if !measured[m] {
 			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePathNotMeasured, Field: "measurement." + m,
-				Message: m + " of the storage path was not measured: run netplan.MeasureCommands between a node and the NFS server before putting data on it"})
+				Message: m + " of the storage path was not measured: run netplan.MeasureCommands between a node and the NFS server before putting data on it",
+				Ref:     refPathTest})
 		}
 	}
 	if mtu, hop := c.Path.MTU(); hop >= 0 {

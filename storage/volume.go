@@ -223,6 +223,10 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
+// CodeReclaimDelete is the code of Lint's finding on a Delete reclaim
+// policy.
+const CodeReclaimDelete = "storage/reclaim-delete"
+
 // Lint reports mount options that are legal but wrong for the workload,
 // and a Delete reclaim policy on shared storage.
 func (v Volume) Lint() []advice.Finding {
@@ -232,7 +236,7 @@ func (v Volume) Lint() []advice.Finding {
 		fs = append(fs, CheckMountOptions(opts, v.Workload)...)
 	}
 	if v.ReclaimPolicy == corev1.PersistentVolumeReclaimDelete && v.StorageClassName == "" {
-		fs = append(fs, advice.Finding{Level: advice.Warning, Code: "storage/reclaim-delete", Field: "reclaimPolicy",
+		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeReclaimDelete, Field: "reclaimPolicy",
 			Message: "reclaimPolicy Delete on a statically provisioned volume: deleting the claim asks the driver to delete the data on the shared filer (in-tree NFS cannot, and the PV goes Failed); use Retain",
 			Ref:     "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reclaiming"})
 	}
