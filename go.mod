@@ -3,6 +3,7 @@ module github.com/hybridkit/hybridkit
 go 1.26.0
 
 require (
+	github.com/coredns/caddy v1.1.4
 	github.com/go-playground/validator/v10 v10.30.6
 	github.com/pelletier/go-toml/v2 v2.4.3
 	go.yaml.in/yaml/v2 v2.4.4

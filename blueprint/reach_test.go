@@ -80,6 +80,11 @@ var codeReach = map[string]reach{
 	"dnsplan/corefile-no-ready":          {never: neverOwnCorefile},
 	"dnsplan/corefile-forward-upstreams": {never: neverOwnCorefile},
 	"dnsplan/corefile-unknown-plugin":    {never: neverOwnCorefile},
+	"dnsplan/corefile-duplicate-plugin":  {never: neverOwnCorefile},
+	"dnsplan/corefile-forward-args":      {never: neverOwnCorefile},
+	"dnsplan/corefile-forward-policy":    {never: neverOwnCorefile},
+	"dnsplan/corefile-hostname-upstream": {never: neverOwnCorefile},
+	"dnsplan/corefile-file-import":       {never: neverOwnCorefile},
 	"dnsplan/dnssec-exceptions":          {mutate: func(*blueprint.Blueprint) {}},
 	"dnsplan/endpoint-ip-quota": {mutate: func(b *blueprint.Blueprint) {
 		for i := range 5 {

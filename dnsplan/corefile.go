@@ -15,6 +15,10 @@ import (
 // keys (zones, with optional scheme and port) and directives.
 type Corefile struct {
 	Blocks []ServerBlock
+	// Imports are the file patterns of "import" lines that name no
+	// snippet. CoreDNS splices those files in; ParseCorefile reads no
+	// files, so their content is not in Blocks.
+	Imports []string
 }
 
 // ServerBlock is `key [key…] { directives }`.
@@ -24,10 +28,12 @@ type ServerBlock struct {
 }
 
 // Directive is one plugin line: its name, arguments and optional block.
+// Line is where ParseCorefile found it (0 for a directive built in Go).
 type Directive struct {
 	Name  string
 	Args  []string
 	Block []Directive
+	Line  int
 }
 
 // corefileToken reports whether s can be written as a bare Corefile token:
@@ -38,10 +44,12 @@ func corefileToken(s string) bool {
 	})
 }
 
-// Bytes writes the Corefile in CoreDNS's usual layout: four-space indents,
-// one directive per line. Every key, name and argument must be a bare
-// token (Corefile.Check reports the ones that are not); Bytes returns an
-// error rather than write one.
+// Bytes writes the blocks in CoreDNS's usual layout: four-space indents,
+// one directive per line (Imports are not written: where they stood is
+// not kept). Every key, name and argument must be a bare token
+// (Corefile.Check reports the ones that are not), no directive may be
+// named import and no block's keys may read as an import or a snippet;
+// Bytes returns an error rather than write one.
 func (c Corefile) Bytes() ([]byte, error) {
 	var b bytes.Buffer
 	for i, sb := range c.Blocks {
@@ -52,9 +60,14 @@ func (c Corefile) Bytes() ([]byte, error) {
 			return nil, fmt.Errorf("dnsplan: corefile block %d has no keys", i)
 		}
 		for _, k := range sb.Keys {
-			if !corefileToken(k) {
-				return nil, fmt.Errorf("dnsplan: corefile key %q is not a bare token", k)
+			if !corefileToken(k) || strings.HasSuffix(k, ",") {
+				return nil, fmt.Errorf("dnsplan: corefile key %q is not a bare token without a trailing comma", k)
 			}
+		}
+		// Written at the start of a line, these would be read back as an
+		// import or a snippet definition.
+		if sb.Keys[0] == "import" || len(sb.Keys) == 1 && strings.HasPrefix(sb.Keys[0], "(") && strings.HasSuffix(sb.Keys[0], ")") {
+			return nil, fmt.Errorf("dnsplan: corefile block keys %q would be read back as an import or a snippet", sb.Keys)
 		}
 		b.WriteString(strings.Join(sb.Keys, " "))
 		b.WriteString(" {\n")
@@ -68,6 +81,9 @@ func (c Corefile) Bytes() ([]byte, error) {
 
 func writeDirectives(b *bytes.Buffer, ds []Directive, depth int) error {
 	for _, d := range ds {
+		if d.Name == "import" {
+			return fmt.Errorf("dnsplan: a directive named import would be read back as an import")
+		}
 		for _, t := range append([]string{d.Name}, d.Args...) {
 			if !corefileToken(t) {
 				return fmt.Errorf("dnsplan: corefile token %q in %s is not a bare token", t, d.Name)
@@ -88,168 +104,31 @@ func writeDirectives(b *bytes.Buffer, ds []Directive, depth int) error {
 	return nil
 }
 
-// corefileTok is a lexed token and the line it started on.
-type corefileTok struct {
-	text   string
-	line   int
-	quoted bool
-	eol    bool // last token on its line
-}
-
-// lexCorefile splits a Corefile into tokens the way CoreDNS's Caddyfile
-// lexer does: whitespace separates, '#' starts a comment to the end of the
-// line, double quotes group (with \" inside), and { and } are tokens only
-// when they stand alone or end or start a word.
-func lexCorefile(data []byte) ([]corefileTok, error) {
-	var toks []corefileTok
-	line := 1
-	s := string(data)
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\n':
-			if len(toks) > 0 {
-				toks[len(toks)-1].eol = true
-			}
-			line++
-			i++
-		case c == ' ' || c == '\t' || c == '\r':
-			i++
-		case c == '#':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-		case c == '"':
-			var b strings.Builder
-			start := line
-			i++
-			for {
-				if i >= len(s) {
-					return nil, fmt.Errorf("dnsplan: corefile line %d: unterminated quote", start)
-				}
-				if s[i] == '\\' && i+1 < len(s) && s[i+1] == '"' {
-					b.WriteByte('"')
-					i += 2
-					continue
-				}
-				if s[i] == '"' {
-					i++
-					break
-				}
-				if s[i] == '\n' {
-					line++
-				}
-				b.WriteByte(s[i])
-				i++
-			}
-			toks = append(toks, corefileTok{text: b.String(), line: start, quoted: true})
-		default:
-			j := i
-			for j < len(s) && !strings.ContainsRune(" \t\r\n", rune(s[j])) {
-				j++
-			}
-			toks = append(toks, corefileTok{text: s[i:j], line: line})
-			i = j
-		}
-	}
-	if len(toks) > 0 {
-		toks[len(toks)-1].eol = true
-	}
-	return toks, nil
-}
-
-// ParseCorefile parses a Corefile into server blocks and directives. It
-// checks the structure CoreDNS's parser checks before any plugin runs:
-// balanced braces, every server block opened with '{' after its keys, no
-// directive outside a block. Plugin names and arguments are Check's job.
-func ParseCorefile(data []byte) (Corefile, error) {
-	toks, err := lexCorefile(data)
-	if err != nil {
-		return Corefile{}, err
-	}
-	var cf Corefile
-	i := 0
-	for i < len(toks) {
-		var sb ServerBlock
-		for i < len(toks) && (toks[i].quoted || toks[i].text != "{") {
-			if !toks[i].quoted && toks[i].text == "}" {
-				return Corefile{}, fmt.Errorf("dnsplan: corefile line %d: unexpected '}'", toks[i].line)
-			}
-			for _, k := range strings.Split(toks[i].text, ",") {
-				if k != "" {
-					sb.Keys = append(sb.Keys, k)
-				}
-			}
-			i++
-		}
-		if i >= len(toks) {
-			return Corefile{}, fmt.Errorf("dnsplan: corefile: server block %q has no '{'", strings.Join(sb.Keys, " "))
-		}
-		if len(sb.Keys) == 0 {
-			return Corefile{}, fmt.Errorf("dnsplan: corefile line %d: '{' without server block keys", toks[i].line)
-		}
-		i++ // '{'
-		sb.Directives, i, err = parseDirectives(toks, i)
-		if err != nil {
-			return Corefile{}, err
-		}
-		cf.Blocks = append(cf.Blocks, sb)
-	}
-	return cf, nil
-}
-
-// parseDirectives reads directives up to the closing '}' and returns the
-// index after it.
-func parseDirectives(toks []corefileTok, i int) ([]Directive, int, error) {
-	var ds []Directive
-	for i < len(toks) {
-		t := toks[i]
-		if !t.quoted && t.text == "}" {
-			return ds, i + 1, nil
-		}
-		if !t.quoted && t.text == "{" {
-			return nil, 0, fmt.Errorf("dnsplan: corefile line %d: '{' without a directive", t.line)
-		}
-		d := Directive{Name: t.text}
-		i++
-		for !t.eol && i < len(toks) {
-			t = toks[i]
-			if !t.quoted && t.text == "{" {
-				i++
-				var err error
-				d.Block, i, err = parseDirectives(toks, i)
-				if err != nil {
-					return nil, 0, err
-				}
-				if d.Block == nil {
-					d.Block = []Directive{}
-				}
-				break
-			}
-			if !t.quoted && t.text == "}" {
-				break
-			}
-			d.Args = append(d.Args, t.text)
-			i++
-		}
-		ds = append(ds, d)
-	}
-	return nil, 0, fmt.Errorf("dnsplan: corefile: missing '}'")
-}
-
-// corednsPlugins are the directives of CoreDNS's plugin.cfg (coredns/coredns
-// at the v1.12–v1.15 releases: the in-tree plugins compiled into the
-// official image).
+// corednsPlugins are the directives of CoreDNS v1.15.0's plugin.cfg, the
+// in-tree plugins compiled into the official image
+// (https://github.com/coredns/coredns/blob/v1.15.0/plugin.cfg).
 func corednsPlugins() []string {
 	return []string{
-		"root", "metadata", "geoip", "cancel", "tls", "proxyproto", "quic", "grpc_server", "https", "https3",
-		"timeouts", "multisocket", "reload", "nsid", "bufsize", "bind", "debug", "trace", "ready", "health",
-		"pprof", "prometheus", "errors", "log", "dnstap", "local", "dns64", "any", "chaos", "loadbalance",
-		"tsig", "cache", "rewrite", "acl", "header", "dnssec", "autopath", "minimal", "template", "transfer",
-		"hosts", "route53", "azure", "clouddns", "k8s_external", "kubernetes", "file", "auto", "secondary",
-		"etcd", "loop", "forward", "grpc", "erratic", "whoami", "on", "sign", "view", "nomad",
+		"root", "metadata", "geoip", "cancel", "proxyproto", "quic", "grpc_server", "https", "https3", "timeouts",
+		"multisocket", "reload", "nsid", "bufsize", "bind", "debug", "trace", "ready", "health", "pprof", "shed",
+		"prometheus", "errors", "log", "dnstap", "local", "dns64", "siit", "any", "chaos", "loadbalance", "tsig",
+		"rewrite", "autopath", "acl", "cache", "header", "dnssec", "tls", "minimal", "template", "transfer",
+		"dynupdate", "hosts", "route53", "azure", "clouddns", "k8s_external", "kubernetes", "file", "auto",
+		"secondary", "etcd", "loop", "forward", "grpc", "erratic", "whoami", "on", "sign", "view", "nomad",
 	}
 }
+
+// corednsOncePlugins refuse a second use in one server block with
+// plugin.ErrOnce, "this plugin can only be used once per Server Block"
+// (their setup.go in coredns/coredns v1.12.4, the EKS add-on's release for
+// Kubernetes 1.33 and 1.34, and v1.15.0, which adds dynupdate and shed).
+func corednsOncePlugins() []string {
+	return []string{"cache", "dnssec", "dynupdate", "errors", "grpc", "hosts", "kubernetes", "loop", "nsid", "pprof", "prometheus", "ready", "shed", "tsig", "view"}
+}
+
+// forwardPolicies are the forward plugin's policy values
+// (plugin/forward/setup.go, v1.12.4 to v1.15.0).
+func forwardPolicies() []string { return []string{"random", "round_robin", "sequential"} }
 
 // MaxForwardUpstreams is the forward plugin's limit: "The number of
 // upstreams is limited to 15" (coredns plugin/forward README).
@@ -262,16 +141,36 @@ const (
 	CodeCorefileTooManyUpstream = "dnsplan/corefile-forward-upstreams"
 	CodeCorefileNoReady         = "dnsplan/corefile-no-ready"
 	CodeCorefileBadKey          = "dnsplan/corefile-bad-key"
+	CodeCorefileDuplicatePlugin = "dnsplan/corefile-duplicate-plugin"
+	CodeCorefileForwardArgs     = "dnsplan/corefile-forward-args"
+	CodeCorefileForwardPolicy   = "dnsplan/corefile-forward-policy"
+	CodeCorefileHostUpstream    = "dnsplan/corefile-hostname-upstream"
+	CodeCorefileImport          = "dnsplan/corefile-file-import"
 )
 
-// Check reports, as Error findings, what CoreDNS would refuse at start-up
+// Sources of Check's findings, pinned to the CoreDNS releases they hold for.
+const (
+	refCorefilePlugins = "https://github.com/coredns/coredns/blob/v1.15.0/plugin.cfg"
+	refCorefileOnce    = "https://github.com/coredns/coredns/blob/v1.12.4/plugin/plugin.go"
+	refCorefileForward = "https://github.com/coredns/coredns/blob/v1.12.4/plugin/forward/setup.go"
+	refCorefileHost    = "https://github.com/coredns/coredns/blob/v1.12.4/plugin/pkg/parse/host.go"
+	refCorefileImport  = "https://coredns.io/plugins/import/"
+)
+
+// Check reports, as Error findings, what CoreDNS refuses at start-up
 // without running: unknown plugin names, a zone and port served by two
-// blocks, a forward with more than 15 upstreams, invalid zone keys; and as
-// a Warning a root block without `ready`, which EKS's CoreDNS readiness
-// probe needs.
+// blocks, invalid zone keys, a second use of a plugin that allows one per
+// block (cache, errors, ready, …), and forward without an upstream, with
+// an unknown policy, with more than 15 upstreams or with a host name as an
+// upstream (CoreDNS before v1.15.0 refuses it); as a Warning a root block
+// without `ready`, which EKS's CoreDNS readiness probe needs; as Info each
+// file import, whose content Check cannot see.
 func (c Corefile) Check() []advice.Finding {
 	var fs []advice.Finding
-	known := corednsPlugins()
+	add := func(l advice.Level, code, field, ref, format string, args ...any) {
+		fs = append(fs, advice.Finding{Level: l, Code: code, Field: field, Message: fmt.Sprintf(format, args...), Ref: ref})
+	}
+	known, once := corednsPlugins(), corednsOncePlugins()
 	seen := map[string]int{}
 	for bi, sb := range c.Blocks {
 		bf := "blocks[" + strconv.Itoa(bi) + "]"
@@ -279,7 +178,7 @@ func (c Corefile) Check() []advice.Finding {
 		for _, k := range sb.Keys {
 			zone, port, ok := splitCorefileKey(k)
 			if !ok {
-				fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileBadKey, Field: bf, Message: fmt.Sprintf("server block key %q is not zone[:port]", k)})
+				add(advice.Error, CodeCorefileBadKey, bf, "https://coredns.io/manual/toc/#server-blocks", "server block key %s is not zone[:port]", advice.Quote(k))
 				continue
 			}
 			if zone == "." {
@@ -287,29 +186,96 @@ func (c Corefile) Check() []advice.Finding {
 			}
 			id := zone + ":" + port
 			if prev, dup := seen[id]; dup {
-				fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileDuplicateKey, Field: bf, Message: fmt.Sprintf("%s is also served by blocks[%d]: CoreDNS refuses to start", id, prev),
-					Ref: "https://coredns.io/manual/toc/#server-blocks"})
+				add(advice.Error, CodeCorefileDuplicateKey, bf, "https://coredns.io/manual/toc/#server-blocks", "%s is also served by blocks[%d]: CoreDNS refuses to start", advice.Quote(id), prev)
 			}
 			seen[id] = bi
 		}
 		hasReady := false
+		used := map[string]int{}
 		for di, d := range sb.Directives {
 			df := bf + ".directives[" + strconv.Itoa(di) + "]"
 			if !slices.Contains(known, d.Name) {
-				fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileUnknownPlugin, Field: df, Message: fmt.Sprintf("%q is not a CoreDNS plugin", d.Name), Ref: "https://github.com/coredns/coredns/blob/master/plugin.cfg"})
+				add(advice.Error, CodeCorefileUnknownPlugin, df, refCorefilePlugins, "%s is not a CoreDNS plugin", advice.Quote(d.Name))
+			}
+			if first, dup := used[d.Name]; dup && slices.Contains(once, d.Name) {
+				add(advice.Error, CodeCorefileDuplicatePlugin, df, refCorefileOnce,
+					"%s appears again (first at directives[%d]): CoreDNS refuses it, \"this plugin can only be used once per Server Block\"", d.Name, first)
+			} else if !dup {
+				used[d.Name] = di
 			}
 			if d.Name == "ready" {
 				hasReady = true
 			}
-			if d.Name == "forward" && len(d.Args) > 1+MaxForwardUpstreams {
-				fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileTooManyUpstream, Field: df, Message: fmt.Sprintf("forward lists %d upstreams; the limit is %d", len(d.Args)-1, MaxForwardUpstreams), Ref: "https://coredns.io/plugins/forward/"})
+			if d.Name == "forward" {
+				fs = append(fs, checkForward(df, d)...)
 			}
 		}
 		if root && !hasReady {
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCorefileNoReady, Field: bf, Message: "the root block has no ready plugin: EKS's CoreDNS readiness probe uses /ready, so the pods never become ready", Ref: "https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html"})
+			add(advice.Warning, CodeCorefileNoReady, bf, "https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html", "the root block has no ready plugin: EKS's CoreDNS readiness probe uses /ready, so the pods never become ready")
+		}
+	}
+	for i, imp := range c.Imports {
+		add(advice.Info, CodeCorefileImport, "imports["+strconv.Itoa(i)+"]", refCorefileImport,
+			"import %s: CoreDNS splices in the files it names, which this check does not read", advice.Quote(imp))
+	}
+	return fs
+}
+
+// checkForward checks a forward directive as its setup does: FROM and at
+// least one TO, at most 15 upstreams, IP addresses or files as upstreams,
+// and a known policy.
+func checkForward(df string, d Directive) []advice.Finding {
+	var fs []advice.Finding
+	if len(d.Args) < 2 {
+		return append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileForwardArgs, Field: df, Ref: refCorefileForward,
+			Message: fmt.Sprintf("forward needs the zone it forwards and at least one upstream (forward FROM TO…); it has %d argument(s)", len(d.Args))})
+	}
+	if n := len(d.Args) - 1; n > MaxForwardUpstreams {
+		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileTooManyUpstream, Field: df, Ref: "https://coredns.io/plugins/forward/",
+			Message: fmt.Sprintf("forward lists %d upstreams; the limit is %d", n, MaxForwardUpstreams)})
+	}
+	for _, to := range d.Args[1:] {
+		if forwardHostName(to) {
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileHostUpstream, Field: df, Ref: refCorefileHost,
+				Message: fmt.Sprintf("upstream %s is a host name: CoreDNS v1.14 and earlier, including v1.12.4 (the EKS add-on for Kubernetes 1.33 and 1.34), refuse it (\"not an IP address or file\"), and v1.15.0 resolves it only once, at start-up; use the server's IP address", advice.Quote(to))})
+		}
+	}
+	for _, o := range d.Block {
+		if o.Name != "policy" {
+			continue
+		}
+		if len(o.Args) != 1 || !slices.Contains(forwardPolicies(), o.Args[0]) {
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileForwardPolicy, Field: df, Ref: refCorefileForward,
+				Message: fmt.Sprintf("forward policy %s: CoreDNS knows %s (fastest is another server's option)", advice.Quote(strings.Join(o.Args, " ")), strings.Join(forwardPolicies(), ", "))})
 		}
 	}
 	return fs
+}
+
+// forwardHostName reports whether a forward upstream names a host rather
+// than an IP address (with optional transport, port and zone) or a file.
+func forwardHostName(to string) bool {
+	host := to
+	if scheme, rest, ok := strings.Cut(to, "://"); ok {
+		if scheme == "unix" {
+			return false
+		}
+		host = rest
+	}
+	// Drop a port: "[v6]:53" or "v4-or-name:53" (a bare IPv6 address has
+	// more than one colon and no port).
+	if strings.HasPrefix(host, "[") {
+		if end := strings.IndexByte(host, ']'); end > 0 {
+			host = host[1:end]
+		}
+	} else if strings.Count(host, ":") == 1 {
+		host, _, _ = strings.Cut(host, ":")
+	}
+	host, _, _ = strings.Cut(host, "%")
+	if _, err := netip.ParseAddr(host); err == nil {
+		return false
+	}
+	return !strings.Contains(host, "/") && host != ""
 }
 
 // splitCorefileKey splits [dns://]zone[:port] and checks the zone is "."
