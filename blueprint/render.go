@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -13,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/manifest"
@@ -460,4 +462,21 @@ func (r *renderer) costFiles() {
 	bt := r.bt
 	r.add("cost/estimate.md", KindMarkdown, "the month's hybrid-nodes bill with its tier breakdown", bt.estimate.Markdown(), nil)
 	r.add("cost/scenarios.md", KindMarkdown, "scenarios side by side, including the guide's flat-price assumption", costScenarios(bt), nil)
+	region := bt.bp.Cluster.Region
+	js, err := cost.CostExplorerFilter(region)
+	r.add("cost/cost-explorer-filter.json", KindJSON, "Cost Explorer filter for the Region's EKS charges (aws ce get-cost-and-usage --filter file://…, group by USAGE_TYPE)", js, err)
+	// Cost Explorer has no endpoint in GovCloud or the isolated
+	// partitions: there the bill is read from the commercial account.
+	sh, err := cost.CostExplorerScript(region, bt.estimate)
+	if err != nil {
+		r.bt.findings = append(r.bt.findings, advice.Finding{Level: advice.Info, Code: CodeNoCostExplorer, Field: "cluster.region",
+			Message: "no cost/cost-explorer.sh: " + strings.TrimPrefix(err.Error(), "cost: "),
+			Ref:     "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html"})
+		return
+	}
+	r.add("cost/cost-explorer.sh", KindShell, "this month's EKS spend by usage type, hybrid nodes' vCPU-hours beside the plan's estimate", sh, nil)
 }
+
+// CodeNoCostExplorer is the finding for a Region whose partition has no
+// Cost Explorer endpoint (GovCloud, the isolated partitions).
+const CodeNoCostExplorer = "blueprint/no-cost-explorer"

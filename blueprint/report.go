@@ -146,6 +146,7 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 		"DNS: every Route 53 Resolver rule is associated with the VPC; .local is routed explicitly on the Ubuntu nodes (systemd-resolved) because it is reserved for mDNS.",
 		"Placement: EC2 nodes have no compute-type=ec2 label; cloud work uses compute-type NotIn [hybrid], and spreading uses topology.kubernetes.io/zone, which the hybrid nodes get from their NodeConfig.",
 		"Cluster Autoscaler: scales the cloud node groups only; hybrid billing stops when the Node object is deleted.",
+		"Cost Explorer: the guide filters on SERVICE \"Amazon Elastic Kubernetes Service - Hybrid Nodes\", which Cost Explorer does not have, and ends the month a day early (End is exclusive); cost/cost-explorer.sh filters on \"" + cost.EKSCostExplorerService + "\" in the cluster's Region and groups by usage type.",
 	} {
 		w("- %s\n", t(c))
 	}
