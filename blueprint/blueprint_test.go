@@ -279,6 +279,7 @@ func TestInvalidBlueprints(t *testing.T) {
 		{"half an activation", func(b *blueprint.Blueprint) { b.Credentials.SSM.ActivationCode = "" }, []string{"credentials.ssm.activationCode"}},
 		{"same ASNs", func(b *blueprint.Blueprint) { b.Connectivity.DirectConnect.ASN = 64512 }, []string{"connectivity.directConnect.asn"}},
 		{"subnet in another region", func(b *blueprint.Blueprint) { b.VPC.Subnets[1].AZ = "us-east-1a" }, []string{"vpc.subnets[1].az"}},
+		{"MTU probe outside the VPC", func(b *blueprint.Blueprint) { b.Connectivity.MTUProbe = mustAddr("192.168.1.1") }, []string{"connectivity.mtuProbe"}},
 		{"GPU sharing without a strategy", func(b *blueprint.Blueprint) { b.GPUSharing = &blueprint.GPUSharing{Replicas: 4} }, []string{"gpuSharing.strategy"}},
 		{"GPU sharing unknown strategy", func(b *blueprint.Blueprint) { b.GPUSharing = &blueprint.GPUSharing{Strategy: "mig", Replicas: 4} }, []string{"gpuSharing.strategy"}},
 		{"GPU sharing one replica", func(b *blueprint.Blueprint) { b.GPUSharing = &blueprint.GPUSharing{Strategy: "mps", Replicas: 1} }, []string{"gpuSharing.replicas"}},

@@ -217,6 +217,9 @@ func build(b Blueprint) (*built, field.ErrorList) {
 		errs = append(errs, field.Invalid(field.NewPath("connectivity"), pod, fmt.Sprintf("the pod MTU through this path with %s is %d, below IPv6's minimum of 1280", out.path.Encapsulation, pod)))
 	}
 	out.findings = append(out.findings, advice.WithPrefix("connectivity.path", out.path.Lint(b.Site.NodeMTU))...)
+	if p := b.Connectivity.MTUProbe; p.IsValid() && (!p.Is4() || !b.VPC.CIDR.Contains(p)) {
+		errs = append(errs, field.Invalid(field.NewPath("connectivity", "mtuProbe"), p.String(), "must be an IPv4 address in the VPC "+b.VPC.CIDR.String()))
+	}
 
 	// Connectivity and routing.
 	conn := netplan.Connectivity{
@@ -401,6 +404,18 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	return out, errs
 }
 
+// storagePath is the path from a hybrid node to an NFS server: the site's
+// LAN (the nodes' own MTU) for a server on the site, the whole link for
+// one in the VPC, with enc on top (none for the node's own mounts, the
+// CNI's for a pod).
+func (o *built) storagePath(server netip.Addr, enc netplan.Encapsulation) netplan.Path {
+	p := netplan.Path{Hops: o.path.Hops[:1], Encapsulation: enc}
+	if o.bp.VPC.CIDR.Contains(server) {
+		p.Hops = o.path.Hops
+	}
+	return p
+}
+
 // storagePaths grades each export's path with storage.CheckPath: the
 // site's LAN for a server on the site, the whole link for one in the VPC;
 // NFS mounts are the host's, so nothing is encapsulated.
@@ -408,10 +423,7 @@ func (o *built) storagePaths() {
 	b := o.bp
 	for i, e := range b.Storage {
 		ep := field.NewPath("storage").Index(i)
-		path := netplan.Path{Hops: o.path.Hops[:1], Encapsulation: netplan.EncapNone}
-		if b.VPC.CIDR.Contains(e.Server) {
-			path.Hops = o.path.Hops
-		}
+		path := o.storagePath(e.Server, netplan.EncapNone)
 		c := storage.PathCheck{Path: path, Plan: o.plan, Share: netplan.NFSShare{Server: e.Server, Version: e.NFSVersion}, Rules: o.rules, NodeMTU: b.Site.NodeMTU}
 		if e.Measurement != nil {
 			c.Measurement = *e.Measurement

@@ -32,7 +32,7 @@ func ExampleRender() {
 		}
 	}
 	// Output:
-	// 4 NodeConfigs, 42 files, 10 finding(s)
+	// 4 NodeConfigs, 42 files, 11 finding(s)
 	// | Monthly cost | $12,686.12 (hybrid nodes $12,613.12 + cluster $73.00) ≈ KRW 17,510,017 at 1380.25 KRW/USD |
 }
 

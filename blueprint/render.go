@@ -419,6 +419,17 @@ func (r *renderer) firewallFiles() {
 	r.add("firewall/hybrid-node.iptables", KindIPTables, "the same as iptables-restore input", s, err)
 }
 
+// Finding code of verify for a plan without an address to prove the path
+// MTU against.
+const CodeNoMTUProbe = "blueprint/no-mtu-probe"
+
+// verify writes the checks that prove the plan on the real network, each
+// script for the host it must run on: one of the site's DNS servers (the
+// only sources the inbound endpoint's security group admits), a hybrid
+// node (an address the VPC routes back, with the nodes' MTU), and a
+// workstation with kubectl. Every check fails the script when it fails:
+// dig must answer, and each path MTU is proven from both sides (the
+// payload passes, one byte more does not).
 func (r *renderer) verify() {
 	bt, b := r.bt, r.bt.bp
 	checks, err := dnsplan.VerifyCommands(bt.dns)
@@ -426,36 +437,88 @@ func (r *renderer) verify() {
 		r.add("verify/from-site.sh", KindShell, "", nil, err)
 		return
 	}
-	site := shellscript.New("Checks to run on a host at the site whose resolver is the site's DNS.")
+	site := shellscript.New("Checks to run on one of the site's DNS servers: the inbound endpoint's security group admits DNS from them only.")
 	kube := shellscript.New("Checks to run where kubectl reaches the cluster.")
+	answers := 0
 	for _, c := range checks {
 		s := site
 		if c.Where == "kubectl" {
 			s = kube
 		}
 		s.Comment(c.Purpose)
-		s.Run(shellscript.Lits(c.Args...)...)
+		if !c.Answer {
+			s.Run(shellscript.Lits(c.Args...)...)
+			continue
+		}
+		answers++
+		v := "ANSWER_" + strconv.Itoa(answers)
+		s.Capture(v, shellscript.Lits(c.Args...)...)
+		s.Require(v, "no answer: "+c.Purpose)
 	}
-	if len(b.DNS.Inbound.IPs) > 0 {
-		site.Comment("Path MTU to the VPC: must succeed; one byte more must fail (" + strconv.Itoa(bt.path.PingPayload()) + " = MTU " + strconv.Itoa(bt.path.PingPayload()+28) + " - 28).")
-		site.Run(shellscript.Lits(bt.path.PingCommand(b.DNS.Inbound.IPs[0].IP)...)...)
-	}
+	r.verifyPathMTU()
 	if len(b.Storage) > 0 {
-		cmds, err := netplan.MeasureCommands(netplan.MeasureOptions{Target: b.Storage[0].Server, PingPayload: bt.path.PingPayload(),
-			NodeSelector: map[string]string{placement.LabelComputeType: placement.ComputeHybrid}})
-		if err != nil {
-			r.add("verify/from-kubectl.sh", KindShell, "", nil, err)
-			return
-		}
-		kube.Comment("Link baseline from a hybrid node to the NFS server " + b.Storage[0].Server.String() + " (the iperf3 run needs `iperf3 -s` there).")
-		for _, c := range cmds {
-			kube.Run(shellscript.Lits(c...)...)
-		}
+		r.verifyStoragePath(kube)
 	}
 	s, err := site.Bytes()
-	r.add("verify/from-site.sh", KindShell, "DNS and path MTU checks from the site", s, err)
+	r.add("verify/from-site.sh", KindShell, "DNS checks from a site DNS server: the inbound endpoint over UDP and TCP 53, and the site's forwarding", s, err)
 	s, err = kube.Bytes()
-	r.add("verify/from-kubectl.sh", KindShell, "DNS and link checks from pods on both sides", s, err)
+	r.add("verify/from-kubectl.sh", KindShell, "DNS checks from pods on both sides, and the storage path from a hybrid node", s, err)
+}
+
+// verifyPathMTU writes verify/from-hybrid-node.sh, the path MTU to the
+// plan's probe address, or a finding when the plan names none.
+func (r *renderer) verifyPathMTU() {
+	bt, b := r.bt, r.bt.bp
+	probe := b.Connectivity.MTUProbe
+	if !probe.IsValid() {
+		r.bt.findings = append(r.bt.findings, advice.Finding{Level: advice.Info, Code: CodeNoMTUProbe, Field: "connectivity.mtuProbe",
+			Message: "no address in the VPC answers ping for the path MTU check (the Resolver endpoints and the cluster's interfaces do not): set connectivity.mtuProbe to an instance whose security group admits ICMP from the remote node network, and the bundle gains verify/from-hybrid-node.sh",
+			Ref:     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html#path-mtu-discovery-network-acls"})
+		return
+	}
+	payload := bt.path.PingPayload()
+	mtu, _ := bt.path.MTU()
+	s := shellscript.New("Checks to run on a hybrid node: its address is in the remote node network, which the VPC routes back, and its interface has the nodes' MTU.")
+	s.Comment(fmt.Sprintf("Path MTU to the VPC (%s) is %d: a don't-fragment ping of %d bytes (%d - 28 of IPv4 and ICMP headers) passes, one byte more does not.", probe, mtu, payload, mtu))
+	s.Run(shellscript.Lits("ping", "-M", "do", "-s", strconv.Itoa(payload), "-c", "3", "-W", "2", probe.String())...)
+	s.MustFail(fmt.Sprintf("a %d-byte don't-fragment ping passed: the path carries more than the plan's %d bytes, or the node's MTU is not what the plan says", payload+1, mtu),
+		shellscript.Lits("ping", "-M", "do", "-s", strconv.Itoa(payload+1), "-c", "1", "-W", "2", probe.String())...)
+	out, err := s.Bytes()
+	r.add("verify/from-hybrid-node.sh", KindShell, "the path MTU from a hybrid node to the VPC, proven from both sides", out, err)
+}
+
+// verifyStoragePath adds the storage checks to the kubectl script, the
+// quick ones first: the path MTU to the first NFS server from a hybrid
+// node's own network (the kubelet mounts NFS there) from both sides, a
+// don't-fragment ping from a pod at the pod MTU's payload, then the link
+// baseline.
+func (r *renderer) verifyStoragePath(kube *shellscript.Script) {
+	bt, b := r.bt, r.bt.bp
+	server := b.Storage[0].Server
+	host := bt.storagePath(server, netplan.EncapNone)
+	pod := bt.storagePath(server, bt.path.Encapsulation)
+	hostMTU, _ := host.MTU()
+	o := netplan.MeasureOptions{Target: server, NodeSelector: map[string]string{placement.LabelComputeType: placement.ComputeHybrid}, HostNetwork: true}
+	payload := strconv.Itoa(host.PingPayload())
+	within, err1 := o.PodCommand("hybridkit-mtu", "ping", "-M", "do", "-s", payload, "-c", "3", "-W", "2", server.String())
+	over, err2 := o.PodCommand("hybridkit-mtu-over", "ping", "-M", "do", "-s", strconv.Itoa(host.PingPayload()+1), "-c", "1", "-W", "2", server.String())
+	inPod := o
+	inPod.HostNetwork = false
+	podPing, err3 := inPod.PodCommand("hybridkit-pod-mtu", "ping", "-M", "do", "-s", strconv.Itoa(pod.PodMTU()-28), "-c", "3", "-W", "2", server.String())
+	cmds, err4 := netplan.MeasureCommands(o)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		r.add("verify/from-kubectl.sh", KindShell, "", nil, err)
+		return
+	}
+	kube.Comment(fmt.Sprintf("Path MTU from a hybrid node's own network to the NFS server %s, where the kubelet mounts it: %d, so a don't-fragment ping of %s bytes passes and one byte more does not.", server, hostMTU, payload))
+	kube.Run(shellscript.Lits(within...)...)
+	kube.MustFail(fmt.Sprintf("a %d-byte don't-fragment ping from a hybrid node passed: the path to %s carries more than the plan's %d bytes", host.PingPayload()+1, server, hostMTU), shellscript.Lits(over...)...)
+	kube.Comment(fmt.Sprintf("From a pod the interface MTU is the pod MTU, %d with %s: its payload is %d.", pod.PodMTU(), pod.Encapsulation, pod.PodMTU()-28))
+	kube.Run(shellscript.Lits(podPing...)...)
+	kube.Comment("Link baseline from a hybrid node to " + server.String() + " (the iperf3 run needs `iperf3 -s` there).")
+	for _, c := range cmds {
+		kube.Run(shellscript.Lits(c...)...)
+	}
 }
 
 func (r *renderer) costFiles() {

@@ -103,6 +103,11 @@ type Connectivity struct {
 	BandwidthGbps int `json:"bandwidthGbps,omitempty"`
 	// Measurement is an optional measured baseline of the link.
 	Measurement *netplan.Measurement `json:"measurement,omitempty"`
+	// MTUProbe is an address in the VPC that answers ICMP echo from the
+	// remote node network (an instance whose security group admits it):
+	// verify/from-hybrid-node.sh proves the path MTU against it. The
+	// Resolver endpoints and the cluster's interfaces do not answer ping.
+	MTUProbe netip.Addr `json:"mtuProbe,omitzero"`
 }
 
 // DirectConnect is the Direct Connect side.

@@ -255,6 +255,41 @@ type MeasureOptions struct {
 	Seconds, Streams int
 	// PingPayload, when set, adds a don't-fragment ping of that size.
 	PingPayload int
+	// HostNetwork runs the pods in the node's network namespace, so they
+	// measure the path the node itself uses (an NFS mount, the kubelet)
+	// with the node's MTU; a pod's own interface has the CNI's smaller MTU
+	// (8450 under an 8500-byte node with VXLAN), so a don't-fragment ping
+	// sized for the node's path fails inside a pod before it leaves.
+	HostNetwork bool
+}
+
+// PodCommand returns the kubectl argument vector that runs cmd in a
+// throw-away pod placed by o: kubectl run NAME --image … --rm -i --quiet
+// --overrides {nodeSelector, tolerations, hostNetwork} -- cmd…. kubectl
+// exits non-zero when the command does.
+func (o MeasureOptions) PodCommand(name string, cmd ...string) ([]string, error) {
+	if o.Image == "" {
+		o.Image = "networkstatic/iperf3"
+	}
+	spec := map[string]any{}
+	if len(o.NodeSelector) > 0 {
+		spec["nodeSelector"] = o.NodeSelector
+		spec["tolerations"] = []map[string]string{{"operator": "Exists"}}
+	}
+	if o.HostNetwork {
+		spec["hostNetwork"] = true
+	}
+	// --quiet keeps kubectl's own lines ("pod … deleted") out of the
+	// command's output, which checks read.
+	args := []string{"kubectl", "run", name, "--image=" + o.Image, "--restart=Never", "--rm", "-i", "--quiet"}
+	if len(spec) > 0 {
+		b, err := json.Marshal(map[string]any{"spec": spec})
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "--overrides="+string(b))
+	}
+	return append(append(args, "--"), cmd...), nil
 }
 
 // MeasureCommands returns kubectl argument vectors (never a shell string)
@@ -276,28 +311,21 @@ func MeasureCommands(o MeasureOptions) ([][]string, error) {
 	if o.Seconds < 1 || o.Streams < 1 || o.Streams > 128 {
 		return nil, fmt.Errorf("netplan: %d seconds and %d streams are not a measurement", o.Seconds, o.Streams)
 	}
-	overrides := ""
-	if len(o.NodeSelector) > 0 {
-		b, err := json.Marshal(map[string]any{"spec": map[string]any{"nodeSelector": o.NodeSelector, "tolerations": []map[string]string{{"operator": "Exists"}}}})
+	target := o.Target.String()
+	cmds := [][]string{
+		{"hybridkit-ping", "ping", "-c", "100", "-i", "0.2", target},
+		{"hybridkit-iperf3", "iperf3", "-c", target, "-t", strconv.Itoa(o.Seconds), "-P", strconv.Itoa(o.Streams), "-J"},
+	}
+	if o.PingPayload > 0 {
+		cmds = append(cmds, []string{"hybridkit-mtu", "ping", "-M", "do", "-s", strconv.Itoa(o.PingPayload), "-c", "3", target})
+	}
+	var out [][]string
+	for _, c := range cmds {
+		args, err := o.PodCommand(c[0], c[1:]...)
 		if err != nil {
 			return nil, err
 		}
-		overrides = string(b)
-	}
-	run := func(name string, cmd ...string) []string {
-		args := []string{"kubectl", "run", name, "--image=" + o.Image, "--restart=Never", "--rm", "-i"}
-		if overrides != "" {
-			args = append(args, "--overrides="+overrides)
-		}
-		return append(append(args, "--"), cmd...)
-	}
-	target := o.Target.String()
-	out := [][]string{
-		run("hybridkit-ping", "ping", "-c", "100", "-i", "0.2", target),
-		run("hybridkit-iperf3", "iperf3", "-c", target, "-t", strconv.Itoa(o.Seconds), "-P", strconv.Itoa(o.Streams), "-J"),
-	}
-	if o.PingPayload > 0 {
-		out = append(out, run("hybridkit-mtu", "ping", "-M", "do", "-s", strconv.Itoa(o.PingPayload), "-c", "3", target))
+		out = append(out, args)
 	}
 	return out, nil
 }

@@ -182,9 +182,9 @@ func TestMeasureCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`kubectl run hybridkit-ping --image=networkstatic/iperf3 --restart=Never --rm -i --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- ping -c 100 -i 0.2 10.0.1.10`,
-		`kubectl run hybridkit-iperf3 --image=networkstatic/iperf3 --restart=Never --rm -i --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- iperf3 -c 10.0.1.10 -t 30 -P 4 -J`,
-		`kubectl run hybridkit-mtu --image=networkstatic/iperf3 --restart=Never --rm -i --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- ping -M do -s 8472 -c 3 10.0.1.10`,
+		`kubectl run hybridkit-ping --image=networkstatic/iperf3 --restart=Never --rm -i --quiet --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- ping -c 100 -i 0.2 10.0.1.10`,
+		`kubectl run hybridkit-iperf3 --image=networkstatic/iperf3 --restart=Never --rm -i --quiet --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- iperf3 -c 10.0.1.10 -t 30 -P 4 -J`,
+		`kubectl run hybridkit-mtu --image=networkstatic/iperf3 --restart=Never --rm -i --quiet --overrides={"spec":{"nodeSelector":{"eks.amazonaws.com/compute-type":"hybrid"},"tolerations":[{"operator":"Exists"}]}} -- ping -M do -s 8472 -c 3 10.0.1.10`,
 	}
 	for i, c := range cmds {
 		if strings.Join(c, " ") != want[i] {
@@ -193,6 +193,10 @@ func TestMeasureCommands(t *testing.T) {
 	}
 	if _, err := netplan.MeasureCommands(netplan.MeasureOptions{}); err == nil {
 		t.Errorf("no target accepted")
+	}
+	host, err := netplan.MeasureOptions{HostNetwork: true}.PodCommand("x", "true")
+	if err != nil || !strings.Contains(strings.Join(host, " "), `--overrides={"spec":{"hostNetwork":true}}`) {
+		t.Errorf("PodCommand with host networking = %q, %v", host, err)
 	}
 }
 

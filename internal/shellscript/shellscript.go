@@ -162,6 +162,30 @@ func (s *Script) WaitFor(want string, attempts, interval int, args ...Word) {
 	s.buf.WriteString("\ndone\n")
 }
 
+// Require stops the script with message unless the variable name, set
+// earlier with Capture, is non-empty — for a command that succeeds with no
+// answer, such as dig on a name that does not exist:
+//
+//	if [ -z "${NAME}" ]; then echo 'message' >&2; exit 1; fi
+func (s *Script) Require(name, message string) {
+	if !validName(name) || !s.vars[name] {
+		s.errs = append(s.errs, fmt.Sprintf("Require of unset variable %q", name))
+		return
+	}
+	s.buf.WriteString(`if [ -z "${` + name + `}" ]; then echo ` + quote(message, false) + " >&2; exit 1; fi\n")
+}
+
+// MustFail runs a command that must fail, and stops the script with
+// message if it succeeds — the other half of a bound, such as a ping one
+// byte over the path MTU:
+//
+//	if command …; then echo 'message' >&2; exit 1; fi
+func (s *Script) MustFail(message string, args ...Word) {
+	s.buf.WriteString("if ")
+	s.buf.WriteString(s.command("  ", args))
+	s.buf.WriteString("; then echo " + quote(message, false) + " >&2; exit 1; fi\n")
+}
+
 // Bytes returns the script, or an error naming every invalid variable name
 // or reference to an unset variable.
 func (s *Script) Bytes() ([]byte, error) {

@@ -211,3 +211,50 @@ func TestWaitFor(t *testing.T) {
 		t.Error("WaitFor accepted zero attempts")
 	}
 }
+
+// TestRequireAndMustFail runs each guard through bash on both sides: an
+// empty answer and a command that succeeds stop the script with the
+// message; a non-empty answer and a failing command let it go on.
+func TestRequireAndMustFail(t *testing.T) {
+	bash := testkit.Tool(t, "bash", "bash")
+	for _, tt := range []struct {
+		name  string
+		build func(s *shellscript.Script)
+		ok    bool
+		msg   string
+	}{
+		{"answer present", func(s *shellscript.Script) {
+			s.Capture("OUT", shellscript.Lits("echo", "10.0.1.5")...)
+			s.Require("OUT", "no answer")
+		}, true, ""},
+		{"answer empty", func(s *shellscript.Script) {
+			s.Capture("OUT", shellscript.Lits("printf", "")...)
+			s.Require("OUT", "no answer, it's empty")
+		}, false, "no answer, it's empty"},
+		{"command fails as it must", func(s *shellscript.Script) {
+			s.MustFail("one byte more passed", shellscript.Lit("false"))
+		}, true, ""},
+		{"command succeeds where it must not", func(s *shellscript.Script) {
+			s.MustFail("one byte more passed", shellscript.Lit("true"))
+		}, false, "one byte more passed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := shellscript.New("guards")
+			tt.build(s)
+			s.Run(shellscript.Lits("echo", "reached the end")...)
+			b, err := s.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := testkit.Run(t, "", bash, testkit.WriteFile(t, "g.sh", b))
+			if (res.Err == nil) != tt.ok || !tt.ok && !strings.Contains(string(res.Stderr), tt.msg) || tt.ok && !strings.Contains(string(res.Stdout), "reached the end") {
+				t.Errorf("script = %v stdout %q stderr %q\n%s", res.Err, res.Stdout, res.Stderr, b)
+			}
+		})
+	}
+	s := shellscript.New("x")
+	s.Require("NEVER_SET", "x")
+	if _, err := s.Bytes(); err == nil {
+		t.Error("Require of an unset variable was accepted")
+	}
+}
