@@ -3,6 +3,7 @@ package lab_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -26,9 +27,13 @@ const guideDropIn = `version = 2
 `
 
 const (
-	pauseImage   = "602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8"
-	registryPath = "/etc/containerd/certs.d:/etc/docker/certs.d"
-	nvidiaBinary = "/usr/bin/nvidia-container-runtime"
+	// nodeadmPause is the sandbox image nodeadm configures (aws/eks-hybrid
+	// internal/aws/ecr), which the drop-in keeps; the standalone files
+	// name pause:3.8.
+	nodeadmPause    = "602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.5"
+	standalonePause = "602401143452.dkr.ecr.ap-northeast-2.amazonaws.com/eks/pause:3.8"
+	registryPath    = "/etc/containerd/certs.d:/etc/docker/certs.d"
+	nvidiaBinary    = "/usr/bin/nvidia-container-runtime"
 )
 
 // criState is what containerd's CRI plugin runs with.
@@ -41,6 +46,9 @@ type criState struct {
 	}
 	SandboxImage string
 	ConfigPath   string
+	// Ignored are the keys containerd says it ignores ("Ignoring unknown
+	// key in TOML"): a setting that silently does nothing.
+	Ignored []string
 }
 
 // startContainerd runs bin with a root config (its root, state and socket
@@ -50,7 +58,6 @@ type criState struct {
 // report it.
 func startContainerd(t *testing.T, bin string, root func(dropInDir string) containerdconf.Config, dropIns map[string][]byte) criState {
 	t.Helper()
-	crictl := goTool(t, "crictl", "sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0")
 	dir := t.TempDir()
 	dropInDir := filepath.Join(dir, "config.d")
 	for name, b := range dropIns {
@@ -62,10 +69,18 @@ func startContainerd(t *testing.T, bin string, root func(dropInDir string) conta
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runContainerd(t, bin, dir, text)
+}
+
+// runContainerd runs bin with the config text (which must keep root and
+// state inside dir) and a socket in dir, and reads the CRI state.
+func runContainerd(t *testing.T, bin, dir string, text []byte) criState {
+	t.Helper()
+	crictl := goTool(t, "crictl", "sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0")
 	sock := filepath.Join(dir, "containerd.sock")
 	text = append(text, []byte(fmt.Sprintf("\n[grpc]\naddress = %q\n", sock))...)
 	cfg := testkit.WriteFileIn(t, dir, "config.toml", text)
-	daemon(t, "", "containerd", bin, "--config", cfg)
+	log := daemon(t, "", "containerd", bin, "--config", cfg)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("config:\n%s", text)
@@ -117,6 +132,15 @@ func startContainerd(t *testing.T, bin string, root func(dropInDir string) conta
 			SystemdCgroup bool
 		}{r.RuntimeType, bn, sc}
 	}
+	logged, err := os.ReadFile(log.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(logged), "\n") {
+		if strings.Contains(line, "Ignoring unknown key") {
+			st.Ignored = append(st.Ignored, line)
+		}
+	}
 	if st.SandboxImage == "" && st.ConfigPath == "" {
 		// containerd 2.x: the image settings live in the images plugin.
 		dump, err := exec.Command(bin, "--config", cfg, "config", "dump").Output()
@@ -135,7 +159,7 @@ func startContainerd(t *testing.T, bin string, root func(dropInDir string) conta
 }
 
 // problems lists how a CRI state falls short of what a GPU node needs.
-func (st criState) problems() []string {
+func (st criState) problems(pause string) []string {
 	var p []string
 	if st.DefaultRuntime != "nvidia" {
 		p = append(p, "default runtime is "+st.DefaultRuntime+", not nvidia")
@@ -151,17 +175,20 @@ func (st criState) problems() []string {
 			p = append(p, "runtime "+name+" lost SystemdCgroup")
 		}
 	}
-	if st.SandboxImage != pauseImage {
+	if st.SandboxImage != pause {
 		p = append(p, "sandbox image is "+st.SandboxImage)
 	}
 	if st.ConfigPath != registryPath {
 		p = append(p, "registry config_path is "+fmt.Sprintf("%q", st.ConfigPath))
 	}
+	for _, l := range st.Ignored {
+		p = append(p, "containerd ignores a key: "+l)
+	}
 	return p
 }
 
 func nodeadmRoot(dir string) containerdconf.Config {
-	c := containerdconf.NodeadmRoot(pauseImage)
+	c := containerdconf.NodeadmRoot(nodeadmPause)
 	c.Imports = []string{dir + "/*.toml"}
 	return c
 }
@@ -180,19 +207,20 @@ func TestContainerdRunsTheNVIDIARuntimeAsNodeadmSetsItUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		name string
-		bin  func(*testing.T) string
-		root func(string) containerdconf.Config
-		drop map[string][]byte
+		name  string
+		bin   func(*testing.T) string
+		root  func(string) containerdconf.Config
+		drop  map[string][]byte
+		pause string
 	}{
-		{"containerd-1.6/nodeadm-root+dropin", func(t *testing.T) string { return testkit.Containerd1(t) }, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}},
-		{"containerd-2.4/nodeadm-root+dropin", containerd2, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}},
-		{"containerd-2.4/standalone-v3", containerd2, func(string) containerdconf.Config { return v3 }, nil},
+		{"containerd-1.6/nodeadm-root+dropin", func(t *testing.T) string { return testkit.Containerd1(t) }, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}, nodeadmPause},
+		{"containerd-2.4/nodeadm-root+dropin", containerd2, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}, nodeadmPause},
+		{"containerd-2.4/standalone-v3", containerd2, func(string) containerdconf.Config { return v3 }, nil, standalonePause},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			st := startContainerd(t, tc.bin(t), tc.root, tc.drop)
-			if p := st.problems(); len(p) > 0 {
+			if p := st.problems(tc.pause); len(p) > 0 {
 				t.Errorf("%s: %v", tc.name, p)
 			}
 		})
@@ -220,12 +248,35 @@ func TestContainerdNegative(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := startContainerd(t, testkit.Containerd1(t), nodeadmRoot, map[string][]byte{"00-nodeadm.toml": []byte(tc.dropIn)})
-			got := strings.Join(st.problems(), "; ")
+			got := strings.Join(st.problems(nodeadmPause), "; ")
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("problems %q lack %q", got, w)
 				}
 			}
 		})
+	}
+}
+
+// TestContainerdIgnoredKeysNegative shows the lab catches a key containerd
+// 2.x ignores: the standalone version 3 file as hybridkit wrote it before
+// (enable_cdi, which 2.x no longer reads, and cni.bin_dir, which became
+// bin_dirs) makes containerd 2.4 log "Ignoring unknown key".
+func TestContainerdIgnoredKeysNegative(t *testing.T) {
+	requireRoot(t)
+	bundle := render(t, blueprint.Reference())
+	dir := t.TempDir()
+	old := strings.NewReplacer(
+		"root = '/var/lib/containerd'", "root = '"+filepath.Join(dir, "root")+"'",
+		"state = '/run/containerd'", "state = '"+filepath.Join(dir, "state")+"'",
+		"[plugins.'io.containerd.cri.v1.runtime']\n", "[plugins.'io.containerd.cri.v1.runtime']\nenable_cdi = true\n",
+		"bin_dirs = ['/opt/cni/bin']", "bin_dir = '/opt/cni/bin'",
+	).Replace(string(file(t, bundle, "containerd/config-containerd2.toml")))
+	st := runContainerd(t, containerd2(t), dir, []byte(old))
+	got := strings.Join(st.Ignored, "\n")
+	for _, key := range []string{"enable_cdi", "bin_dir"} {
+		if !strings.Contains(got, key) {
+			t.Errorf("containerd 2.4 did not report %s as ignored; it logged:\n%s", key, got)
+		}
 	}
 }
