@@ -241,6 +241,7 @@ func build(b Blueprint) (*built, field.ErrorList) {
 			errs = append(errs, field.NotSupported(field.NewPath("connectivity", "directConnect", "vif"), dx.VIF, []string{"transit", "private"}))
 		}
 	}
+	conn.SiteDestinations = b.siteDestinations()
 	out.conn = conn
 	if cerrs := conn.ValidateAt(field.NewPath("connectivity")); len(cerrs) > 0 {
 		errs = append(errs, connMap.translate(cerrs)...)
@@ -402,6 +403,28 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	// Cost.
 	errs = append(errs, out.costs()...)
 	return out, errs
+}
+
+// siteDestinations are the site addresses outside the remote networks
+// that traffic from the VPC goes to: the DNS servers (the Resolver
+// outbound endpoint and CoreDNS replicas on cloud nodes forward the
+// on-premises zones to them) and the NFS servers cloud nodes mount.
+// Addresses in the VPC are not site destinations.
+func (b Blueprint) siteDestinations() []netplan.SiteDestination {
+	var out []netplan.SiteDestination
+	if len(b.DNS.Zones) > 0 {
+		for _, s := range b.DNS.Servers {
+			if s.Is4() && !b.VPC.CIDR.Contains(s) {
+				out = append(out, netplan.SiteDestination{Prefix: netip.PrefixFrom(s, 32), Purpose: "site DNS server " + s.String() + ": the Resolver outbound endpoint and CoreDNS on cloud nodes forward the on-premises zones to it"})
+			}
+		}
+	}
+	for i, e := range b.Storage {
+		if e.Server.Is4() && e.Placement != storage.HybridOnly && !b.VPC.CIDR.Contains(e.Server) {
+			out = append(out, netplan.SiteDestination{Prefix: netip.PrefixFrom(e.Server, 32), Purpose: "the NFS server of storage[" + strconv.Itoa(i) + "]: cloud nodes mount it"})
+		}
+	}
+	return out
 }
 
 // storagePath is the path from a hybrid node to an NFS server: the site's

@@ -18,6 +18,7 @@ import (
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
+	"github.com/hybridkit/hybridkit/storage"
 )
 
 // dnsPlan builds the DNS plan; errors carry blueprint paths.
@@ -104,7 +105,10 @@ func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
 		return nil, field.ErrorList{field.InternalError(field.NewPath("site"), err)}
 	}
 	for _, e := range b.Storage {
-		rules = netplan.Merge(rules, netplan.NFSProfile(o.plan, netplan.NFSShare{Server: e.Server, Version: e.NFSVersion}))
+		rules = netplan.Merge(rules, netplan.NFSProfile(o.plan, netplan.NFSShare{Server: e.Server, Version: e.NFSVersion, Clients: nfsClients(e.Placement)}))
+	}
+	if len(b.DNS.Zones) > 0 {
+		rules = netplan.Merge(rules, netplan.StubDomainProfile(b.DNS.Servers, true))
 	}
 	// Every flow the rest of the bundle relies on must be in the rules.
 	type need struct {
@@ -113,27 +117,37 @@ func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
 		port  uint16
 		to    netplan.Peer
 		why   string
+		from  netplan.Peer // zero: from anywhere
 	}
 	needs := []need{
-		{"site.remoteNodeNetwork", netplan.ProtoTCP, 10250, netplan.PeerRole(netplan.RoleRemoteNode), "the control plane to the kubelet"},
-		{"vpc.subnets", netplan.ProtoTCP, 443, netplan.PeerClusterENIs(), "nodes and pods to the Kubernetes API"},
-		{"site.remotePodNetwork", netplan.ProtoUDP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS to CoreDNS on hybrid nodes"},
-		{"site.remotePodNetwork", netplan.ProtoTCP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS over TCP to CoreDNS on hybrid nodes"},
+		{"site.remoteNodeNetwork", netplan.ProtoTCP, 10250, netplan.PeerRole(netplan.RoleRemoteNode), "the control plane to the kubelet", netplan.Peer{}},
+		{"vpc.subnets", netplan.ProtoTCP, 443, netplan.PeerClusterENIs(), "nodes and pods to the Kubernetes API", netplan.Peer{}},
+		{"site.remotePodNetwork", netplan.ProtoUDP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS to CoreDNS on hybrid nodes", netplan.Peer{}},
+		{"site.remotePodNetwork", netplan.ProtoTCP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS over TCP to CoreDNS on hybrid nodes", netplan.Peer{}},
 	}
 	if b.CNI == netplan.CNICilium {
-		needs = append(needs, need{"cni", netplan.ProtoUDP, 8472, netplan.PeerRole(netplan.RoleRemoteNode), "Cilium VXLAN between nodes"})
+		needs = append(needs, need{"cni", netplan.ProtoUDP, 8472, netplan.PeerRole(netplan.RoleRemoteNode), "Cilium VXLAN between nodes", netplan.Peer{}})
 	}
 	for i, e := range b.Storage {
-		needs = append(needs, need{"storage[" + strconv.Itoa(i) + "].server", netplan.ProtoTCP, 2049, netplan.PeerHost(e.Server), "NFS to " + e.Server.String()})
+		for _, c := range nfsClients(e.Placement) {
+			needs = append(needs, need{"storage[" + strconv.Itoa(i) + "].server", netplan.ProtoTCP, 2049, netplan.PeerHost(e.Server), "NFS to " + e.Server.String() + " from " + c.String(), c})
+		}
+	}
+	if len(b.DNS.Zones) > 0 {
+		for _, ip := range b.DNS.Servers {
+			for _, proto := range []netplan.Protocol{netplan.ProtoUDP, netplan.ProtoTCP} {
+				needs = append(needs, need{"dns.servers", proto, 53, netplan.PeerHost(ip), "CoreDNS on cloud nodes to the site's DNS server " + ip.String() + " (the Corefile's stub domains)", netplan.PeerRole(netplan.RoleVPC)})
+			}
+		}
 	}
 	for _, ip := range b.DNS.Servers {
 		if o.dns.Outbound != nil {
-			needs = append(needs, need{"dns.servers", netplan.ProtoUDP, 53, netplan.PeerHost(ip), "the outbound endpoint to the site's DNS server " + ip.String()})
+			needs = append(needs, need{"dns.servers", netplan.ProtoUDP, 53, netplan.PeerHost(ip), "the outbound endpoint to the site's DNS server " + ip.String(), netplan.Peer{}})
 		}
 	}
 	var errs field.ErrorList
 	for _, n := range needs {
-		if !rules.Allows(n.proto, netplan.Port(n.port), netplan.Peer{}, n.to) {
+		if !rules.Allows(n.proto, netplan.Port(n.port), n.from, n.to) {
 			errs = append(errs, field.Invalid(field.NewPath(n.path), n.to.String(), fmt.Sprintf("no firewall rule allows %s %d (%s)", n.proto, n.port, n.why)))
 		}
 	}
@@ -151,6 +165,19 @@ const (
 // activation or an IAM Roles Anywhere profile (EKS User Guide,
 // hybrid-nodes-creds).
 const refCredentials = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-creds.html"
+
+// nfsClients are the peers that mount an export placed p: the nodes'
+// addresses (NFS mounts happen in the node's network namespace) — cloud
+// nodes in the VPC, hybrid nodes in the remote node network.
+func nfsClients(p storage.Placement) []netplan.Peer {
+	switch p {
+	case storage.HybridOnly:
+		return []netplan.Peer{netplan.PeerRole(netplan.RoleRemoteNode)}
+	case storage.CloudOnly:
+		return []netplan.Peer{netplan.PeerRole(netplan.RoleVPC)}
+	}
+	return []netplan.Peer{netplan.PeerRole(netplan.RoleVPC), netplan.PeerRole(netplan.RoleRemoteNode)}
+}
 
 // identityAndNodes builds the AWS identity and one NodeConfig per node.
 func (o *built) identityAndNodes() field.ErrorList {

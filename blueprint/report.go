@@ -196,7 +196,9 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 		rows = append(rows, []string{n.Name, string(n.Role), n.Prefix.String(), n.AZ})
 	}
 	b.Write(markdown.Table{Header: []string{"Network", "Role", "CIDR", "AZ"}, Rows: rows}.Bytes())
-	w("\nVPC routes: %s. The site must announce %s and receive %s.\n", t(routes(bt.routing)), t(prefixes(bt.routing.SiteMustAdvertise)), t(prefixes(bt.routing.AdvertiseToSite)))
+	w("\nVPC routes, one per flow the plan sends from the VPC to the site:\n\n")
+	b.Write(markdown.Table{Header: []string{"Destination", "Route tables", "Target", "Flow"}, Rows: routeRows(bt.routing)}.Bytes())
+	w("\nThe site must announce %s and receive %s.\n", t(prefixes(bt.routing.SiteMustAdvertise)), t(prefixes(bt.routing.AdvertiseToSite)))
 
 	w("\n## Firewall\n\n")
 	b.Write(netplan.RenderMarkdown(bt.rules))
@@ -304,12 +306,20 @@ func endpointIPs(e Endpoint) string {
 	return strings.Join(s, ", ")
 }
 
-func routes(r netplan.RoutingPlan) string {
-	var s []string
+// routeRows are the VPC routes by destination: the route tables that
+// carry each, its target and the flow it serves.
+func routeRows(r netplan.RoutingPlan) [][]string {
+	var rows [][]string
+	at := map[netip.Prefix]int{}
 	for _, rt := range r.VPCRoutes {
-		s = append(s, rt.RouteTableID+": "+rt.Destination.String()+" → "+rt.Target)
+		if i, ok := at[rt.Destination]; ok {
+			rows[i][1] += ", " + rt.RouteTableID
+			continue
+		}
+		at[rt.Destination] = len(rows)
+		rows = append(rows, []string{rt.Destination.String(), rt.RouteTableID, rt.Target, rt.Purpose})
 	}
-	return strings.Join(s, "; ")
+	return rows
 }
 
 func prefixes(ps []netip.Prefix) string {

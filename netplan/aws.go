@@ -134,6 +134,18 @@ type Connectivity struct {
 	// more specific than (or equal to) a remote network that points
 	// elsewhere would take its traffic.
 	ExistingRoutes []VPCRoute `json:"existingRoutes,omitempty"`
+	// SiteDestinations are addresses on the site, outside the remote
+	// networks, that traffic from the VPC goes to: the DNS servers the
+	// Resolver outbound endpoint and CoreDNS forward to, the NFS servers
+	// cloud pods mount. Each is routed to the Transit Gateway like a
+	// remote network, and the site must announce it.
+	SiteDestinations []SiteDestination `json:"siteDestinations,omitempty"`
+}
+
+// SiteDestination is a site prefix the VPC sends traffic to, and why.
+type SiteDestination struct {
+	Prefix  netip.Prefix `json:"prefix"`
+	Purpose string       `json:"purpose"`
 }
 
 // DirectConnect is a Direct Connect gateway.
@@ -162,6 +174,8 @@ type VPCRoute struct {
 	// Target is "transit-gateway" for routes the plan creates, or the ID
 	// of an existing target (igw-…, nat-…, pcx-…, tgw-…).
 	Target string `json:"target"`
+	// Purpose says which flow the route carries (planned routes only).
+	Purpose string `json:"purpose,omitempty"`
 }
 
 // RoutingPlan is what must be routed where.
@@ -248,6 +262,13 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 	if !privateASN(asn) {
 		errs = append(errs, field.Invalid(fp.Child("transitGatewayAsn"), asn, "must be a private ASN: 64512-65534 or 4200000000-4294967294"))
 	}
+	for i, d := range c.SiteDestinations {
+		dp := fp.Child("siteDestinations").Index(i)
+		if !d.Prefix.IsValid() || !d.Prefix.Addr().Is4() {
+			errs = append(errs, field.Required(dp.Child("prefix"), "an IPv4 prefix on the site"))
+		}
+		errs = append(errs, ivalidation.PlainText(dp.Child("purpose"), d.Purpose)...)
+	}
 	switch c.Connection {
 	case ConnectionDirectConnect:
 		dp := fp.Child("directConnect")
@@ -323,23 +344,52 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 const transitGatewayTarget = "transit-gateway"
 
 // PlanRouting derives the routes and BGP announcements from the plan: every
-// remote node and pod network routed to the Transit Gateway from every VPC
-// route table, the VPC CIDRs announced to the site and the remote networks
-// announced from it. It reports every remote network an existing, equal or
+// remote node and pod network, and every site destination outside them
+// (c.SiteDestinations), routed to the Transit Gateway from every VPC route
+// table with the flow it carries, the VPC CIDRs announced to the site and
+// all of those announced from it. It reports every remote network an existing, equal or
 // more specific route would take away, and every ASN conflict.
 func PlanRouting(plan Plan, c Connectivity) (RoutingPlan, error) {
 	c.Default()
 	var errs field.ErrorList
 	errs = append(errs, plan.ValidateAt(field.NewPath("plan"))...)
 	errs = append(errs, c.ValidateAt(field.NewPath("connectivity"))...)
+	for i, d := range c.SiteDestinations {
+		for _, v := range plan.Prefixes(RoleVPC) {
+			if d.Prefix.IsValid() && v.Overlaps(d.Prefix) {
+				errs = append(errs, field.Invalid(field.NewPath("connectivity", "siteDestinations").Index(i).Child("prefix"), d.Prefix.String(), "is inside the VPC "+v.String()+", not on the site"))
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return RoutingPlan{}, ivalidation.ToError("netplan", errs)
 	}
+	type dest struct {
+		prefix  netip.Prefix
+		purpose string
+	}
+	var dests []dest
+	for _, p := range plan.Prefixes(RoleRemoteNode) {
+		dests = append(dests, dest{p, "the remote node network: the control plane to the kubelets, cloud pods to hybrid nodes"})
+	}
+	for _, p := range plan.Prefixes(RoleRemotePod) {
+		dests = append(dests, dest{p, "the remote pod network: webhooks and services on hybrid pods"})
+	}
 	remote := append(plan.Prefixes(RoleRemoteNode), plan.Prefixes(RoleRemotePod)...)
+	for _, d := range c.SiteDestinations {
+		// A destination inside a remote network is routed already.
+		if !slices.ContainsFunc(remote, func(p netip.Prefix) bool { return p.Overlaps(d.Prefix) && p.Bits() <= d.Prefix.Bits() }) {
+			dests = append(dests, dest{d.Prefix.Masked(), d.Purpose})
+		}
+	}
 	r := RoutingPlan{
 		AdvertiseToSite:   plan.Prefixes(RoleVPC),
-		SiteMustAdvertise: remote,
 		TransitGatewayASN: c.TransitGatewayASN,
+	}
+	for _, d := range dests {
+		if !slices.Contains(r.SiteMustAdvertise, d.prefix) {
+			r.SiteMustAdvertise = append(r.SiteMustAdvertise, d.prefix)
+		}
 	}
 	if c.DirectConnect != nil {
 		r.DirectConnectASN = c.DirectConnect.ASN
@@ -348,8 +398,15 @@ func PlanRouting(plan Plan, c Connectivity) (RoutingPlan, error) {
 		r.CustomerASN = c.VPN.CustomerASN
 	}
 	for _, rtb := range c.RouteTableIDs {
-		for _, p := range remote {
-			r.VPCRoutes = append(r.VPCRoutes, VPCRoute{RouteTableID: rtb, Destination: p, Target: transitGatewayTarget})
+		seen := map[netip.Prefix]int{}
+		for _, d := range dests {
+			if i, dup := seen[d.prefix]; dup {
+				// Two flows to one address share the route.
+				r.VPCRoutes[i].Purpose += "; " + d.purpose
+				continue
+			}
+			seen[d.prefix] = len(r.VPCRoutes)
+			r.VPCRoutes = append(r.VPCRoutes, VPCRoute{RouteTableID: rtb, Destination: d.prefix, Target: transitGatewayTarget, Purpose: d.purpose})
 		}
 	}
 	errs = append(errs, r.conflicts(c.ExistingRoutes)...)

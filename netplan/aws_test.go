@@ -252,6 +252,46 @@ func TestPlanRouting(t *testing.T) {
 	}
 }
 
+// TestPlanRoutingSiteDestinations: a site address outside the remote
+// networks (the DNS servers, an NFS server) gets a route in every table
+// and joins what the site must announce; one inside a remote network adds
+// nothing; one in the VPC is an error at its path.
+func TestPlanRoutingSiteDestinations(t *testing.T) {
+	c := referenceDirectConnect()
+	c.SiteDestinations = []netplan.SiteDestination{
+		{Prefix: pfx("192.168.1.53/32"), Purpose: "DNS from the outbound endpoint"},
+		{Prefix: pfx("192.168.1.53/32"), Purpose: "DNS from CoreDNS in the VPC"},
+		{Prefix: pfx("192.168.10.20/32"), Purpose: "an NFS server in the remote node network"},
+	}
+	r, err := netplan.PlanRouting(referencePlan(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes []string
+	for _, vr := range r.VPCRoutes {
+		if vr.Destination == pfx("192.168.1.53/32") {
+			routes = append(routes, vr.RouteTableID+" "+vr.Purpose)
+		}
+		if vr.Destination == pfx("192.168.10.20/32") {
+			t.Errorf("a destination inside the remote node network got its own route: %v", vr)
+		}
+	}
+	want := []string{
+		"rtb-0aaaaaaaaaaaaaaa1 DNS from the outbound endpoint; DNS from CoreDNS in the VPC",
+		"rtb-0ccccccccccccccc3 DNS from the outbound endpoint; DNS from CoreDNS in the VPC",
+	}
+	if !slices.Equal(routes, want) {
+		t.Errorf("routes to 192.168.1.53 = %q, want %q", routes, want)
+	}
+	if fmt.Sprint(r.SiteMustAdvertise) != "[192.168.10.0/24 10.244.0.0/16 192.168.1.53/32]" {
+		t.Errorf("the site must announce %v", r.SiteMustAdvertise)
+	}
+	c.SiteDestinations = []netplan.SiteDestination{{Prefix: pfx("10.0.1.9/32"), Purpose: "x"}}
+	if _, err := netplan.PlanRouting(referencePlan(), c); !hasField(err, "connectivity.siteDestinations[0].prefix") {
+		t.Errorf("a VPC address as a site destination: %v", err)
+	}
+}
+
 func TestPlanRoutingConflicts(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -474,3 +474,36 @@ func FuzzRenderTables(f *testing.F) {
 		}
 	})
 }
+
+// TestNFSAndStubDomainClients: an NFS mount comes from the node's address
+// (the VPC for cloud nodes, the remote node network for hybrid nodes),
+// never from a pod network; CoreDNS forwards the on-premises zones from
+// the VPC and, with replicas on hybrid nodes, the remote pod network.
+func TestNFSAndStubDomainClients(t *testing.T) {
+	server := addr("192.168.1.100")
+	rs := netplan.NFSProfile(referencePlan(), netplan.NFSShare{Server: server})
+	for _, tc := range []struct {
+		from netplan.Peer
+		want bool
+	}{
+		{netplan.PeerRole(netplan.RoleVPC), true},
+		{netplan.PeerRole(netplan.RoleRemoteNode), true},
+		{netplan.PeerRole(netplan.RoleRemotePod), false},
+	} {
+		if got := rs.Allows(netplan.ProtoTCP, netplan.Port(2049), tc.from, netplan.PeerHost(server)); got != tc.want {
+			t.Errorf("NFS from %s allowed: %v, want %v", tc.from, got, tc.want)
+		}
+	}
+	dns := addr("192.168.1.53")
+	for _, hybrid := range []bool{false, true} {
+		rs := netplan.StubDomainProfile([]netip.Addr{dns}, hybrid)
+		for _, proto := range []netplan.Protocol{netplan.ProtoTCP, netplan.ProtoUDP} {
+			if !rs.Allows(proto, netplan.Port(53), netplan.PeerRole(netplan.RoleVPC), netplan.PeerHost(dns)) {
+				t.Errorf("no %s 53 from the VPC to the site DNS", proto)
+			}
+			if got := rs.Allows(proto, netplan.Port(53), netplan.PeerRole(netplan.RoleRemotePod), netplan.PeerHost(dns)); got != hybrid {
+				t.Errorf("%s 53 from hybrid pods: %v, want %v", proto, got, hybrid)
+			}
+		}
+	}
+}

@@ -90,7 +90,10 @@ type NFSShare struct {
 	// MountdPort is mountd's fixed port for NFSv3 (default 20048, the port
 	// Linux distributions pin it to).
 	MountdPort uint16 `json:"mountdPort,omitempty"`
-	// Clients mount the share; default the VPC and the remote pod networks.
+	// Clients mount the share; default the VPC (cloud nodes) and the
+	// remote node network (hybrid nodes). The kubelet and the NFS CSI node
+	// plugin mount in the node's own network namespace, so the client
+	// address is the node's, never a pod's.
 	Clients []Peer `json:"clients,omitempty"`
 }
 
@@ -319,8 +322,8 @@ func NFSProfile(plan Plan, n NFSShare) RuleSet {
 	clients := n.Clients
 	if len(clients) == 0 {
 		clients = []Peer{PeerRole(RoleVPC)}
-		if len(plan.ByRole(RoleRemotePod)) > 0 {
-			clients = append(clients, PeerRole(RoleRemotePod))
+		if len(plan.ByRole(RoleRemoteNode)) > 0 {
+			clients = append(clients, PeerRole(RoleRemoteNode))
 		}
 	}
 	var rs RuleSet
@@ -366,6 +369,25 @@ func ResolverProfile(r ResolverFlows) RuleSet {
 		if len(outs) == 0 {
 			for _, proto := range []Protocol{ProtoTCP, ProtoUDP} {
 				rs = append(rs, rule(p, proto, Port(53), Inbound, PeerRole(RoleSubnet), PeerHost(dns), true, "Route 53 Resolver outbound endpoint to on-premises DNS", refResolver))
+			}
+		}
+	}
+	return rs
+}
+
+// StubDomainProfile is CoreDNS forwarding the on-premises zones (the
+// Corefile's stub domains) to the site's DNS servers, TCP and UDP 53, from
+// where its replicas run: cloud nodes give them VPC addresses, hybrid
+// nodes remote pod network addresses (hybridPods).
+func StubDomainProfile(servers []netip.Addr, hybridPods bool) RuleSet {
+	const p = "coredns-stub-domains"
+	const ref = "https://coredns.io/plugins/forward/"
+	var rs RuleSet
+	for _, dns := range servers {
+		for _, proto := range []Protocol{ProtoTCP, ProtoUDP} {
+			rs = append(rs, rule(p, proto, Port(53), Inbound, PeerRole(RoleVPC), PeerHost(dns), true, "CoreDNS replicas on cloud nodes forward the on-premises zones", ref))
+			if hybridPods {
+				rs = append(rs, rule(p, proto, Port(53), Internal, PeerRole(RoleRemotePod), PeerHost(dns), true, "CoreDNS replicas on hybrid nodes forward the on-premises zones", ref))
 			}
 		}
 	}

@@ -70,6 +70,21 @@ aws ec2 create-route \
   --transit-gateway-id "${TGW_ID}" \
   --region ap-northeast-2
 aws ec2 create-route \
+  --route-table-id rtb-0aaaaaaaaaaaaaaa1 \
+  --destination-cidr-block 192.168.1.53/32 \
+  --transit-gateway-id "${TGW_ID}" \
+  --region ap-northeast-2
+aws ec2 create-route \
+  --route-table-id rtb-0aaaaaaaaaaaaaaa1 \
+  --destination-cidr-block 192.168.1.54/32 \
+  --transit-gateway-id "${TGW_ID}" \
+  --region ap-northeast-2
+aws ec2 create-route \
+  --route-table-id rtb-0aaaaaaaaaaaaaaa1 \
+  --destination-cidr-block 192.168.1.100/32 \
+  --transit-gateway-id "${TGW_ID}" \
+  --region ap-northeast-2
+aws ec2 create-route \
   --route-table-id rtb-0ccccccccccccccc3 \
   --destination-cidr-block 192.168.10.0/24 \
   --transit-gateway-id "${TGW_ID}" \
@@ -77,5 +92,20 @@ aws ec2 create-route \
 aws ec2 create-route \
   --route-table-id rtb-0ccccccccccccccc3 \
   --destination-cidr-block 10.244.0.0/16 \
+  --transit-gateway-id "${TGW_ID}" \
+  --region ap-northeast-2
+aws ec2 create-route \
+  --route-table-id rtb-0ccccccccccccccc3 \
+  --destination-cidr-block 192.168.1.53/32 \
+  --transit-gateway-id "${TGW_ID}" \
+  --region ap-northeast-2
+aws ec2 create-route \
+  --route-table-id rtb-0ccccccccccccccc3 \
+  --destination-cidr-block 192.168.1.54/32 \
+  --transit-gateway-id "${TGW_ID}" \
+  --region ap-northeast-2
+aws ec2 create-route \
+  --route-table-id rtb-0ccccccccccccccc3 \
+  --destination-cidr-block 192.168.1.100/32 \
   --transit-gateway-id "${TGW_ID}" \
   --region ap-northeast-2
