@@ -160,9 +160,7 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	errs = append(errs, ivalidation.ClusterName(cp.Child("name"), b.Cluster.Name)...)
 	errs = append(errs, ivalidation.Region(cp.Child("region"), b.Cluster.Region)...)
 	errs = append(errs, ivalidation.AccountID(cp.Child("accountId"), b.Cluster.AccountID)...)
-	if v := b.Cluster.KubernetesVersion; !validMinor(v) {
-		errs = append(errs, field.Invalid(cp.Child("kubernetesVersion"), v, "must be a Kubernetes minor version such as 1.33"))
-	}
+	errs = append(errs, ivalidation.KubernetesVersion(cp.Child("kubernetesVersion"), b.Cluster.KubernetesVersion)...)
 	var endpointHost dnsplan.Domain
 	if h := b.Cluster.EndpointHost; h != "" {
 		d, err := dnsplan.ParseDomain(h)
@@ -217,6 +215,9 @@ func build(b Blueprint) (*built, field.ErrorList) {
 		errs = append(errs, field.Invalid(field.NewPath("connectivity"), pod, fmt.Sprintf("the pod MTU through this path with %s is %d, below IPv6's minimum of 1280", out.path.Encapsulation, pod)))
 	}
 	out.findings = append(out.findings, advice.WithPrefix("connectivity.path", out.path.Lint(b.Site.NodeMTU))...)
+	if g := b.Connectivity.BandwidthGbps; g < 0 || g > 400 {
+		errs = append(errs, field.Invalid(field.NewPath("connectivity", "bandwidthGbps"), g, "must be 0 (not known) to 400, the largest Direct Connect connection"))
+	}
 	if p := b.Connectivity.MTUProbe; p.IsValid() && (!p.Is4() || !b.VPC.CIDR.Contains(p)) {
 		errs = append(errs, field.Invalid(field.NewPath("connectivity", "mtuProbe"), p.String(), "must be an IPv4 address in the VPC "+b.VPC.CIDR.String()))
 	}
@@ -228,8 +229,12 @@ func build(b Blueprint) (*built, field.ErrorList) {
 	}
 	connMap := pathMap{{"connectivity.region", "cluster.region"}, {"connectivity.vpcId", "vpc.id"}}
 	for i, s := range b.VPC.Subnets {
-		conn.SubnetIDs = append(conn.SubnetIDs, s.ID)
-		connMap = append(connMap, [2]string{"connectivity.subnetIds[" + strconv.Itoa(i) + "]", "vpc.subnets[" + strconv.Itoa(i) + "].id"})
+		// The Transit Gateway attachment takes one subnet per
+		// Availability Zone: the first of each.
+		if !slices.Contains(conn.SubnetAZs, s.AZ) {
+			connMap = append(connMap, [2]string{"connectivity.subnetIds[" + strconv.Itoa(len(conn.SubnetIDs)) + "]", "vpc.subnets[" + strconv.Itoa(i) + "].id"})
+			conn.SubnetIDs, conn.SubnetAZs = append(conn.SubnetIDs, s.ID), append(conn.SubnetAZs, s.AZ)
+		}
 		if !slices.Contains(conn.RouteTableIDs, s.RouteTableID) {
 			connMap = append(connMap, [2]string{"connectivity.routeTableIds[" + strconv.Itoa(len(conn.RouteTableIDs)) + "]", "vpc.subnets[" + strconv.Itoa(i) + "].routeTableId"})
 			conn.RouteTableIDs = append(conn.RouteTableIDs, s.RouteTableID)
@@ -477,12 +482,6 @@ func hasErrUnder(errs field.ErrorList, paths ...string) bool {
 		}
 	}
 	return false
-}
-
-func validMinor(v string) bool {
-	major, minor, ok := strings.Cut(v, ".")
-	n, err := strconv.Atoi(minor)
-	return ok && major == "1" && err == nil && n >= 23 && n <= 99 && strconv.Itoa(n) == minor
 }
 
 // MaxReplicas bounds a workload's replicas.

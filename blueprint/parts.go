@@ -89,7 +89,10 @@ func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
 	if b.Credentials.Provider == nodeconfig.ProviderIAMRolesAnywhere {
 		creds = netplan.CredentialsIAMRolesAnywhere
 	}
-	opts := netplan.ProfileOptions{Region: b.Cluster.Region, Credentials: creds, PodIdentity: b.Credentials.PodIdentity, CoreDNSInCloud: true, Install: true, Istio: b.Istio}
+	// The tigera-operator always runs Typha, which calico-node on every
+	// node reaches on TCP 5473 (https://docs.tigera.io/calico/latest/network-policy/comms/reduce-nodes).
+	opts := netplan.ProfileOptions{Region: b.Cluster.Region, Credentials: creds, PodIdentity: b.Credentials.PodIdentity, CoreDNSInCloud: true, Install: true, Istio: b.Istio,
+		CalicoTypha: b.CNI == netplan.CNICalico}
 	if o.dns.Inbound != nil || o.dns.Outbound != nil {
 		rf := &netplan.ResolverFlows{OnPremDNS: b.DNS.Servers}
 		for _, ip := range b.DNS.Inbound.IPs {

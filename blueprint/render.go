@@ -348,17 +348,36 @@ func deployment(name, image string, replicas int32) *appsv1.Deployment {
 				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: name, Image: image}}}}}}
 }
 
-// cni writes the Cilium Helm values AWS documents for hybrid nodes
+// cniMTU is the MTU to write into the CNI's values: 0 when the nodes'
+// MTU fits the path (the CNI derives its MTU from the node's interface),
+// else the path MTU, so pods do not send packets the path drops.
+func (r *renderer) cniMTU() int {
+	mtu, _ := r.bt.path.MTU()
+	if r.bt.bp.Site.NodeMTU > mtu {
+		return mtu
+	}
+	return 0
+}
+
+// cni writes the CNI's Helm values for the hybrid nodes.
+func (r *renderer) cni() {
+	if r.bt.bp.CNI == netplan.CNICalico {
+		r.calico()
+		return
+	}
+	r.cilium()
+}
+
+// cilium writes the Cilium Helm values AWS documents for hybrid nodes
 // (EKS User Guide, hybrid-nodes-cni): agent and operator only on hybrid
 // nodes, cluster-pool IPAM from the remote pod network in per-node blocks
 // of the plan's size (Cilium's 10.0.0.0/8 default would collide with the
 // VPC), service topology for PreferClose, no Envoy and no kube-proxy
-// replacement.
-func (r *renderer) cni() {
+// replacement; and MTU, the underlying network's MTU Cilium subtracts its
+// tunnel from (https://docs.cilium.io/en/stable/helm-reference/), when the
+// nodes' own MTU is above the path's.
+func (r *renderer) cilium() {
 	b := r.bt.bp
-	if b.CNI != netplan.CNICilium {
-		return
-	}
 	hybridOnly := map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
 		"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{
 			"key": placement.LabelComputeType, "operator": "In", "values": []string{placement.ComputeHybrid}}}}}}}}
@@ -373,8 +392,53 @@ func (r *renderer) cni() {
 		"envoy":                map[string]any{"enabled": false},
 		"kubeProxyReplacement": "false",
 	}
+	if mtu := r.cniMTU(); mtu > 0 {
+		values["MTU"] = mtu
+	}
 	y, err := yamlenc.Marshal(values)
 	r.add("kubernetes/cilium-values.yaml", KindHelmValues, "Cilium Helm values for the hybrid nodes: helm install cilium oci://public.ecr.aws/eks/cilium/cilium -n kube-system -f cilium-values.yaml (a supported 1.17 or 1.18 release)", y, err)
+}
+
+// calico writes the tigera-operator chart's values for hybrid nodes, as
+// the EKS User Guide gave them for Calico 3.29 (hybrid-nodes-cni, now in
+// aws-samples/eks-hybrid-examples): Calico CNI and IPAM, one VXLAN pool —
+// the remote pod network in blocks of the plan's size — on hybrid nodes
+// only, BGP off, and every Calico component (node, CSI driver, kube
+// controllers, Typha) kept on hybrid nodes; calicoNetwork.mtu, the pods'
+// MTU, when the nodes' own MTU is above the path's. Field names are the
+// operator's Installation API (tigera/operator v1.36.16, api/v1,
+// https://github.com/tigera/operator/blob/fdb10d5c1b619137f2e50cbdcb4c9012364d6ed7/api/v1/installation_types.go).
+func (r *renderer) calico() {
+	b := r.bt.bp
+	hybrid := map[string]string{placement.LabelComputeType: placement.ComputeHybrid}
+	onHybrid := map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"nodeSelector": hybrid}}}}
+	network := map[string]any{
+		"bgp": "Disabled",
+		"ipPools": []any{map[string]any{
+			"cidr":          b.Site.RemotePodNetwork.String(),
+			"blockSize":     r.bt.plan.PerNodeBits,
+			"encapsulation": "VXLAN",
+			"natOutgoing":   "Enabled",
+			"nodeSelector":  placement.LabelComputeType + ` == "` + placement.ComputeHybrid + `"`,
+		}},
+	}
+	if mtu := r.cniMTU(); mtu > 0 {
+		o, _ := netplan.EncapVXLAN.Overhead()
+		network["mtu"] = mtu - o
+	}
+	values := map[string]any{"installation": map[string]any{
+		"enabled":                         true,
+		"cni":                             map[string]any{"type": "Calico", "ipam": map[string]any{"type": "Calico"}},
+		"calicoNetwork":                   network,
+		"controlPlaneReplicas":            1,
+		"controlPlaneNodeSelector":        hybrid,
+		"calicoNodeDaemonSet":             onHybrid,
+		"csiNodeDriverDaemonSet":          onHybrid,
+		"calicoKubeControllersDeployment": onHybrid,
+		"typhaDeployment":                 onHybrid,
+	}}
+	y, err := yamlenc.Marshal(values)
+	r.add("kubernetes/calico-values.yaml", KindHelmValues, "Calico (tigera-operator chart) values for the hybrid nodes: helm install calico projectcalico/tigera-operator --version 3.29.x -n kube-system -f calico-values.yaml", y, err)
 }
 
 func (r *renderer) dnsFiles() {

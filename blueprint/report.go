@@ -81,7 +81,7 @@ func (bt *built) planJSON(findings []advice.Finding) ([]byte, error) {
 	mtu, _ := bt.path.MTU()
 	p := Plan{
 		Cluster: bt.bp.Cluster, Networks: bt.plan,
-		Path:                PathSummary{Hops: bt.path.Hops, MTU: mtu, PodMTU: bt.path.PodMTU(), PingPayload: bt.path.PingPayload(), Thresholds: netplan.GuideThresholds()},
+		Path:                PathSummary{Hops: bt.path.Hops, MTU: mtu, PodMTU: bt.path.PodMTU(), PingPayload: bt.path.PingPayload(), Thresholds: bt.thresholds()},
 		RemoteNetworkConfig: rnc, Routing: bt.routing, Firewall: bt.rules, DNS: bt.dns, Nodes: bt.planned,
 		Cost: bt.estimate, Scenarios: bt.scenarios, Comparison: bt.comparison, Converted: bt.converted, Findings: findings,
 	}
@@ -140,7 +140,7 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 	for _, c := range []string{
 		fmt.Sprintf("Price: the guide's flat $0.1099 per vCPU-hour gives %s for this fleet; AWS's monthly tiers give %s.", guideFlat, bt.estimate.HybridNodes),
 		"Firewall: TCP 10250 goes from the EKS control plane (cluster ENIs) to the hybrid nodes, not the other way; no 6443; security-group rules name the remote networks as CIDRs, never a hybrid security group.",
-		fmt.Sprintf("MTU: a Transit Gateway carries at most 8500 bytes, so the path MTU here is %d and the proving ping payload %d, not 8972.", mtu, bt.path.PingPayload()),
+		mtuCorrection(bt.path),
 		"containerd: the NVIDIA drop-in is version 2 and carries the whole CRI section, so containerd 1.x's table replacement keeps runc's SystemdCgroup, the sandbox image and the registry config.",
 		"Device plugin: rendered here at " + gpu.DevicePluginVersion + " instead of v0.14.5 from a URL.",
 		"DNS: every Route 53 Resolver rule is associated with the VPC; .local is routed explicitly on the Ubuntu nodes (systemd-resolved) because it is reserved for mDNS.",
@@ -251,12 +251,15 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 	}
 
 	w("\n## Link baseline\n\n")
-	th := netplan.GuideThresholds()
+	th := bt.thresholds()
+	if bp.Connectivity.BandwidthGbps > 0 {
+		w("The guide's bands, with bandwidth scaled to the link's %d Gbps (good at full capacity, a warning from half).\n\n", bp.Connectivity.BandwidthGbps)
+	}
 	b.Write(markdown.Table{Header: []string{"Metric", "Good", "Warning", "Critical"}, Rows: [][]string{
 		{"latency", "< " + th.Latency[0].String(), th.Latency[0].String() + " – " + th.Latency[1].String(), "> " + th.Latency[1].String()},
 		{"jitter", "< " + th.Jitter[0].String(), th.Jitter[0].String() + " – " + th.Jitter[1].String(), "> " + th.Jitter[1].String()},
 		{"loss", fmt.Sprintf("< %d ppm", th.LossPPM[0]), fmt.Sprintf("%d – %d ppm", th.LossPPM[0], th.LossPPM[1]), fmt.Sprintf("> %d ppm", th.LossPPM[1])},
-		{"bandwidth", fmt.Sprintf("> %d Gbps", th.Bandwidth[0]/1e9), fmt.Sprintf("%d – %d Gbps", th.Bandwidth[1]/1e9, th.Bandwidth[0]/1e9), fmt.Sprintf("< %d Gbps", th.Bandwidth[1]/1e9)},
+		{"bandwidth", "> " + bitRate(th.Bandwidth[0]), bitRate(th.Bandwidth[1]) + " – " + bitRate(th.Bandwidth[0]), "< " + bitRate(th.Bandwidth[1])},
 	}}.Bytes())
 	if m := bp.Connectivity.Measurement; m != nil {
 		w("\nMeasured:\n\n")
@@ -304,6 +307,36 @@ func endpointIPs(e Endpoint) string {
 		s[i] = ip.IP.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// thresholds are the link baseline's bands for this link's capacity.
+func (bt *built) thresholds() netplan.Thresholds {
+	return netplan.LinkThresholds(int64(bt.bp.Connectivity.BandwidthGbps) * 1_000_000_000)
+}
+
+// bitRate formats bits per second in Gbps, or Mbps below one Gbps.
+func bitRate(bps int64) string {
+	if bps >= 1_000_000_000 && bps%100_000_000 == 0 {
+		return strconv.FormatFloat(float64(bps)/1e9, 'f', -1, 64) + " Gbps"
+	}
+	return strconv.FormatInt(bps/1_000_000, 10) + " Mbps"
+}
+
+// mtuCorrection names the hops that limit the path (those outside the
+// site when the nodes' own MTU is no smaller), instead of the guide's 9000
+// bytes everywhere.
+func mtuCorrection(p netplan.Path) string {
+	limits := p.Limits()
+	if len(limits) == 0 {
+		return "MTU: the path has no hops."
+	}
+	var kinds []string
+	for _, h := range limits {
+		if h.Kind != netplan.HopOnPrem || len(limits) == 1 {
+			kinds = append(kinds, string(h.Kind))
+		}
+	}
+	return fmt.Sprintf("MTU: the path carries %d bytes, limited by %s (a Transit Gateway carries at most 8500, a Site-to-Site VPN tunnel 1446), so the proving ping payload is %d, not the guide's 8972.", limits[0].MTU, strings.Join(kinds, " and "), p.PingPayload())
 }
 
 // routeRows are the VPC routes by destination: the route tables that

@@ -120,6 +120,10 @@ type Connectivity struct {
 	// Gateway to the VPC.
 	VPCID     string   `json:"vpcId"`
 	SubnetIDs []string `json:"subnetIds"`
+	// SubnetAZs, when given, are the Availability Zones of SubnetIDs, in
+	// the same order: an attachment takes one subnet per zone (AWS refuses
+	// two with DuplicateSubnetsInSameZone).
+	SubnetAZs []string `json:"subnetAzs,omitempty"`
 	// RouteTableIDs are the VPC route tables that must send the remote
 	// networks to the Transit Gateway.
 	RouteTableIDs []string `json:"routeTableIds"`
@@ -248,6 +252,17 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 	}
 	for i, s := range c.SubnetIDs {
 		errs = append(errs, ivalidation.ResourceID(fp.Child("subnetIds").Index(i), s, "subnet")...)
+	}
+	if len(c.SubnetAZs) > 0 {
+		if len(c.SubnetAZs) != len(c.SubnetIDs) {
+			errs = append(errs, field.Invalid(fp.Child("subnetAzs"), len(c.SubnetAZs), fmt.Sprintf("must name the zone of each of the %d subnets", len(c.SubnetIDs))))
+		}
+		for i, az := range c.SubnetAZs {
+			if j := slices.Index(c.SubnetAZs[:i], az); j >= 0 && i < len(c.SubnetIDs) {
+				errs = append(errs, field.Invalid(fp.Child("subnetIds").Index(i), c.SubnetIDs[i],
+					fmt.Sprintf("is in %s like subnetIds[%d]: a Transit Gateway VPC attachment takes one subnet per Availability Zone (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)", az, j)))
+			}
+		}
 	}
 	if len(c.RouteTableIDs) == 0 {
 		errs = append(errs, field.Required(fp.Child("routeTableIds"), "the VPC route tables that must reach the remote networks"))

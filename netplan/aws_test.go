@@ -123,6 +123,11 @@ func TestConnectivityValidate(t *testing.T) {
 		{"vpc id", func(c *netplan.Connectivity) { c.VPCID = "vpc-xyz" }, "vpcId", field.ErrorTypeInvalid},
 		{"no subnets", func(c *netplan.Connectivity) { c.SubnetIDs = nil }, "subnetIds", field.ErrorTypeRequired},
 		{"bad subnet", func(c *netplan.Connectivity) { c.SubnetIDs[1] = "subnet-1; reboot" }, "subnetIds[1]", field.ErrorTypeInvalid},
+		{"two subnets in one zone", func(c *netplan.Connectivity) { c.SubnetAZs = []string{"ap-northeast-2a", "ap-northeast-2a"} }, "subnetIds[1]", field.ErrorTypeInvalid},
+		{"zones of too few subnets", func(c *netplan.Connectivity) { c.SubnetAZs = []string{"ap-northeast-2a"} }, "subnetAzs", field.ErrorTypeInvalid},
+		{"site destination without prefix", func(c *netplan.Connectivity) {
+			c.SiteDestinations = []netplan.SiteDestination{{Purpose: "x"}}
+		}, "siteDestinations[0].prefix", field.ErrorTypeRequired},
 		{"no route tables", func(c *netplan.Connectivity) { c.RouteTableIDs = nil }, "routeTableIds", field.ErrorTypeRequired},
 		{"bad route table", func(c *netplan.Connectivity) { c.RouteTableIDs[0] = "rtb-" }, "routeTableIds[0]", field.ErrorTypeInvalid},
 		{"public tgw asn", func(c *netplan.Connectivity) { c.TransitGatewayASN = 16509 }, "transitGatewayAsn", field.ErrorTypeInvalid},

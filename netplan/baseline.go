@@ -60,6 +60,19 @@ func GuideThresholds() Thresholds {
 	}
 }
 
+// LinkThresholds are GuideThresholds with the bandwidth bands scaled to
+// the link's capacity in bits per second, as the guide's are to its
+// 10 Gbps Direct Connect: good at full capacity, a warning from half of
+// it, critical below. A capacity of 0 (not known) keeps the guide's
+// 10 Gbps; a negative one is treated as 0.
+func LinkThresholds(capacityBps int64) Thresholds {
+	t := GuideThresholds()
+	if capacityBps > 0 {
+		t.Bandwidth = [2]int64{capacityBps, capacityBps / 2}
+	}
+	return t
+}
+
 // Measurement is one observation of the link. Zero fields were not
 // measured; Set says which were.
 type Measurement struct {

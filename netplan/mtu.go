@@ -176,6 +176,21 @@ func (p Path) MTU() (mtu, limitingHop int) {
 	return mtu, limitingHop
 }
 
+// Limits returns every hop whose MTU is the path's, in path order (a
+// Direct Connect VIF and a Transit Gateway both at 8500, say), each with
+// its effective MTU filled in.
+func (p Path) Limits() []Hop {
+	mtu, _ := p.MTU()
+	var out []Hop
+	for _, h := range p.Hops {
+		if m := h.effectiveMTU(); m == mtu {
+			h.MTU = m
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // PodMTU returns the MTU pods get: the path MTU less the encapsulation.
 func (p Path) PodMTU() int {
 	mtu, _ := p.MTU()

@@ -268,3 +268,18 @@ rtt min/avg/max/mdev = 2.910/3.412/6.127/0.488 ms
 	// jitter 488µs good
 	// loss 0% good
 }
+
+// TestPathLimits: every hop at the path MTU, with its effective MTU.
+func TestPathLimits(t *testing.T) {
+	p := netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXTransitVIF}, {Kind: netplan.HopTransitGateway}, {Kind: netplan.HopVPC}}}
+	var got []string
+	for _, h := range p.Limits() {
+		got = append(got, fmt.Sprintf("%s:%d", h.Kind, h.MTU))
+	}
+	if want := []string{"dx-transit-vif:8500", "transit-gateway:8500"}; !slices.Equal(got, want) {
+		t.Errorf("Limits = %v, want %v", got, want)
+	}
+	if l := (netplan.Path{}).Limits(); l != nil {
+		t.Errorf("no hops: Limits = %v", l)
+	}
+}

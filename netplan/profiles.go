@@ -276,7 +276,8 @@ func CiliumProfile(o ProfileOptions) RuleSet {
 }
 
 // CalicoProfile is Calico's node-to-node traffic: VXLAN 4789 or IP-in-IP,
-// BGP 179 and Typha 5473 when used. Felix's health port 9099 and metrics
+// BGP 179 and Typha 5473 when used (installs by the tigera-operator always
+// run Typha). Felix's health port 9099 and metrics
 // port 9091 stay on the node and need no rule across the network.
 func CalicoProfile(o ProfileOptions) RuleSet {
 	const p = "calico"

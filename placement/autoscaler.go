@@ -30,7 +30,8 @@ type Autoscaler struct {
 	// KubernetesVersion is the cluster's "1.33"; the image's minor version
 	// must match it (the autoscaler supports only its own minor).
 	KubernetesVersion string `json:"kubernetesVersion"`
-	// ImageTag defaults to v<KubernetesVersion>.0.
+	// ImageTag defaults to the newest Cluster Autoscaler release for the
+	// Kubernetes minor (a table of the minors EKS supports).
 	ImageTag string `json:"imageTag,omitempty"`
 	// RoleARN, when set, is the IAM role for service accounts annotation
 	// (eks.amazonaws.com/role-arn); with EKS Pod Identity leave it empty.
@@ -44,7 +45,8 @@ func (a Autoscaler) tag() string {
 	if a.ImageTag != "" {
 		return a.ImageTag
 	}
-	return "v" + a.KubernetesVersion + ".0"
+	m, _ := ivalidation.LookupKubernetesMinor(a.KubernetesVersion)
+	return m.AutoscalerTag
 }
 
 // Validate checks the names and that the image's minor version is the
@@ -56,11 +58,10 @@ func (a Autoscaler) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	errs = append(errs, ivalidation.ClusterName(fp.Child("clusterName"), a.ClusterName)...)
 	errs = append(errs, ivalidation.Region(fp.Child("region"), a.Region)...)
-	major, minor, ok := strings.Cut(a.KubernetesVersion, ".")
-	if !ok || major != "1" || func() bool { n, err := strconv.Atoi(minor); return err != nil || n < 20 || n > 99 }() {
-		errs = append(errs, field.Invalid(fp.Child("kubernetesVersion"), a.KubernetesVersion, "must be the cluster's Kubernetes minor version, such as 1.33"))
-		return errs
+	if verrs := ivalidation.KubernetesVersion(fp.Child("kubernetesVersion"), a.KubernetesVersion); len(verrs) > 0 {
+		return append(errs, verrs...)
 	}
+	major, minor, _ := strings.Cut(a.KubernetesVersion, ".")
 	v, ok := imageref.ParseVersion(a.tag())
 	switch {
 	case !ok:

@@ -169,3 +169,18 @@ func TestSafeErrors(t *testing.T) {
 }
 
 type testRole string
+
+// TestKubernetesVersion checks both ends of the supported range and that
+// every supported minor has an autoscaler tag of its own minor.
+func TestKubernetesVersion(t *testing.T) {
+	for v, ok := range map[string]bool{"1.31": false, "1.32": true, "1.36": true, "1.37": false, "1.99": false, "": false, "1.33.0": false} {
+		if got := len(validation.KubernetesVersion(field.NewPath("v"), v)) == 0; got != ok {
+			t.Errorf("KubernetesVersion(%q) ok = %v, want %v", v, got, ok)
+		}
+	}
+	for _, m := range validation.KubernetesMinors() {
+		if !strings.HasPrefix(m.AutoscalerTag, "v"+m.Version+".") {
+			t.Errorf("%s: autoscaler tag %s is for another minor", m.Version, m.AutoscalerTag)
+		}
+	}
+}
