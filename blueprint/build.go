@@ -79,7 +79,7 @@ type built struct {
 	planned    []PlannedNode // the nodes as plan.json and the report show them
 	estimate   cost.Estimate
 	scenarios  []cost.Result
-	comparison *cost.Comparison
+	comparisons []cost.Comparison
 	converted  *cost.Amount
 	findings   []advice.Finding
 }

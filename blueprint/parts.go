@@ -3,7 +3,6 @@ package blueprint
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -332,12 +331,19 @@ func (o *built) costs() field.ErrorList {
 	for i, c := range b.Pricing.Cloud {
 		errs = append(errs, c.ValidateAt(pp.Child("cloud").Index(i))...)
 	}
-	if gi := slices.IndexFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }); gi >= 0 && len(b.Pricing.Cloud) > 0 && len(errs) == 0 {
-		cmp, err := cost.Compare(e, b.NodePools[gi].server(), owned, b.Pricing.Cloud)
+	// Each GPU pool against the instances with its GPUs (the estimate's
+	// groups are the pools, in order).
+	for gi, p := range b.NodePools {
+		if p.GPU == nil || len(b.Pricing.Cloud) == 0 || len(errs) > 0 {
+			continue
+		}
+		cmp, err := cost.Compare(e, gi, owned, b.Pricing.Cloud)
 		if err != nil {
-			errs = append(errs, pathMap{{"cloud", "pricing.cloud"}, {"owned", "pricing.owned"}, {"server", "nodePools[" + strconv.Itoa(gi) + "]"}}.translate(ivalidation.FieldErrorsAt(pp, err))...)
-		} else {
-			o.comparison = &cmp
+			errs = append(errs, pathMap{{"cloud", "pricing.cloud"}, {"owned", "pricing.owned"}, {"groups[" + strconv.Itoa(gi) + "]", "nodePools[" + strconv.Itoa(gi) + "]"}}.translate(ivalidation.FieldErrorsAt(pp, err))...)
+			continue
+		}
+		if len(cmp.Cloud) > 0 {
+			o.comparisons = append(o.comparisons, cmp)
 		}
 	}
 	if b.Pricing.Currency != "" || b.Pricing.CurrencyRate != "" {

@@ -81,8 +81,8 @@ func Reference() Blueprint {
 		Pricing: Pricing{
 			Table: PricingTiered, MonthHours: 730, Currency: "KRW", CurrencyRate: "1380.25",
 			Cloud: []cost.CloudInstance{
-				{Name: "p5.48xlarge", Hourly: cost.MustParseMoney("55.04"), GPUs: 8, Region: "us-east-1", Checked: "2026-03", Source: "https://instances.vantage.sh/aws/ec2/p5.48xlarge"},
-				{Name: "p5en.48xlarge", Hourly: cost.MustParseMoney("63.296"), GPUs: 8, Region: "us-east-1", Checked: "2026-03", Source: "https://instances.vantage.sh/aws/ec2/p5en.48xlarge"},
+				{Name: "p5.48xlarge", Hourly: cost.MustParseMoney("55.04"), GPUs: 8, GPUModel: "h100", Region: "us-east-1", Checked: "2026-03", Source: "https://instances.vantage.sh/aws/ec2/p5.48xlarge"},
+				{Name: "p5en.48xlarge", Hourly: cost.MustParseMoney("63.296"), GPUs: 8, GPUModel: "h200", Region: "us-east-1", Checked: "2026-03", Source: "https://instances.vantage.sh/aws/ec2/p5en.48xlarge"},
 			},
 		},
 	}

@@ -31,7 +31,7 @@ type Plan struct {
 	Nodes               []PlannedNode               `json:"nodes"`
 	Cost                cost.Estimate               `json:"cost"`
 	Scenarios           []cost.Result               `json:"scenarios"`
-	Comparison          *cost.Comparison            `json:"comparison,omitempty"`
+	Comparisons         []cost.Comparison           `json:"comparisons,omitempty"`
 	Converted           *cost.Amount                `json:"converted,omitempty"`
 	Findings            []advice.Finding            `json:"findings"`
 }
@@ -83,7 +83,7 @@ func (bt *built) planJSON(findings []advice.Finding) ([]byte, error) {
 		Cluster: bt.bp.Cluster, Networks: bt.plan,
 		Path:                PathSummary{Hops: bt.path.Hops, MTU: mtu, PodMTU: bt.path.PodMTU(), PingPayload: bt.path.PingPayload(), Thresholds: bt.thresholds()},
 		RemoteNetworkConfig: rnc, Routing: bt.routing, Firewall: bt.rules, DNS: bt.dns, Nodes: bt.planned,
-		Cost: bt.estimate, Scenarios: bt.scenarios, Comparison: bt.comparison, Converted: bt.converted, Findings: findings,
+		Cost: bt.estimate, Scenarios: bt.scenarios, Comparisons: bt.comparisons, Converted: bt.converted, Findings: findings,
 	}
 	js, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
@@ -238,16 +238,16 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 	b.Write(bt.estimate.Markdown())
 	w("\n")
 	b.Write(cost.RenderScenarios(bt.scenarios))
-	if c := bt.comparison; c != nil {
-		w("\nOne server against cloud GPU instances with the same GPUs (dated list prices, given as inputs):\n\n")
+	for _, c := range bt.comparisons {
+		w("\nOne %s server against cloud GPU instances with the same GPUs (dated list prices, given as inputs; its share of the hybrid-nodes bill, without the cluster fee):\n\n", t(c.Server))
 		crow := [][]string{{"hybrid server (owned)", c.Owned.String(), c.OwnedGPUHour.String(), "-"}}
 		for _, cc := range c.Cloud {
 			crow = append(crow, []string{cc.Name, cc.Monthly.String(), cc.GPUHour.String(), cc.BreakEven.String()})
 		}
 		b.Write(markdown.Table{Header: []string{"Option", "Per month", "Per GPU-hour", "Break-even use"}, Align: []markdown.Align{markdown.Left, markdown.Right, markdown.Right, markdown.Right}, Rows: crow}.Bytes())
-		if bp.Pricing.Owned == nil {
-			w("\n%s\n", t("No owned costs were given (capex, power): the hybrid server's figure is its EKS fee only."))
-		}
+	}
+	if len(bt.comparisons) > 0 && bp.Pricing.Owned == nil {
+		w("\n%s\n", t("No owned costs were given (capex, power): the hybrid server's figure is its EKS fee only."))
 	}
 
 	w("\n## Link baseline\n\n")

@@ -16,12 +16,15 @@ import (
 // (https://instances.vantage.sh/aws/ec2/p5.48xlarge,
 // https://instances.vantage.sh/aws/ec2/p5en.48xlarge).
 type CloudInstance struct {
-	Name    string `json:"name"`
-	Hourly  Money  `json:"hourly"`
-	GPUs    int    `json:"gpus"`
-	Region  string `json:"region"`
-	Checked string `json:"checked"`
-	Source  string `json:"source"`
+	Name   string `json:"name"`
+	Hourly Money  `json:"hourly"`
+	GPUs   int    `json:"gpus"`
+	// GPUModel is the instance's GPU ("h100"): a server is compared only
+	// with instances of its own GPU; empty compares with every server.
+	GPUModel string `json:"gpuModel,omitempty"`
+	Region   string `json:"region"`
+	Checked  string `json:"checked"`
+	Source   string `json:"source"`
 }
 
 // OwnedCosts are the optional costs of owning a hybrid server, per server.
@@ -84,6 +87,8 @@ type CloudCost struct {
 // Comparison is one hybrid server against cloud instances with the same
 // GPUs, per month.
 type Comparison struct {
+	// Server names the server compared.
+	Server string `json:"server"`
 	// HybridFee is the server's share of the hybrid-nodes bill.
 	HybridFee    Money       `json:"hybridFee"`
 	Amortisation Money       `json:"amortisation"`
@@ -156,21 +161,29 @@ func (c CloudInstance) ValidateAt(fp *field.Path) field.ErrorList {
 	if c.Checked == "" {
 		errs = append(errs, field.Required(fp.Child("checked"), "the date the price was read: cloud prices change"))
 	}
-	for _, f := range []struct{ name, v string }{{"region", c.Region}, {"checked", c.Checked}, {"source", c.Source}} {
+	for _, f := range []struct{ name, v string }{{"region", c.Region}, {"checked", c.Checked}, {"source", c.Source}, {"gpuModel", c.GPUModel}} {
 		errs = append(errs, ivalidation.PlainText(fp.Child(f.name), f.v)...)
 	}
 	return errs
 }
 
-// Compare prices one server of the estimate (its PerNode share) plus the
-// owned costs against each cloud instance type, for the server's GPUs over
-// the estimate's month. Invalid inputs (a server without GPUs, owned
-// costs or instances out of their bounds) are field errors with their
-// paths; an overflow is ErrOverflow.
-func Compare(e Estimate, server Server, owned OwnedCosts, cloud []CloudInstance) (Comparison, error) {
+// Compare prices one server of group g of the estimate (the group's
+// PerNode share of the hybrid-nodes bill) plus the owned costs against
+// each cloud instance type that has the server's GPU model (or none
+// given), for the server's GPUs over the estimate's month. Invalid inputs
+// (a group that does not exist or has no GPUs, owned costs or instances
+// out of their bounds) are field errors with their paths; an overflow is
+// ErrOverflow.
+func Compare(e Estimate, g int, owned OwnedCosts, cloud []CloudInstance) (Comparison, error) {
 	var errs field.ErrorList
-	if server.GPUs < 1 {
-		errs = append(errs, field.Invalid(field.NewPath("server", "gpus"), server.GPUs, "a GPU comparison needs a server with GPUs"))
+	var server Server
+	switch {
+	case g < 0 || g >= len(e.Groups):
+		errs = append(errs, field.Invalid(field.NewPath("groups"), g, fmt.Sprintf("the estimate has %d groups", len(e.Groups))))
+	case e.Groups[g].Server.GPUs < 1:
+		errs = append(errs, field.Invalid(field.NewPath("groups").Index(g).Child("server", "gpus"), e.Groups[g].Server.GPUs, "a GPU comparison needs a server with GPUs"))
+	default:
+		server = e.Groups[g].Server
 	}
 	errs = append(errs, owned.ValidateAt(field.NewPath("owned"))...)
 	for i, c := range cloud {
@@ -180,7 +193,7 @@ func Compare(e Estimate, server Server, owned OwnedCosts, cloud []CloudInstance)
 		return Comparison{}, err
 	}
 	month := e.MonthHours
-	cmp := Comparison{HybridFee: e.PerNode, Other: owned.OtherMonthly}
+	cmp := Comparison{Server: server.Name, HybridFee: e.Groups[g].PerNode, Other: owned.OtherMonthly}
 	if owned.AmortisationMonths > 0 {
 		cmp.Amortisation = DivRoundCents(owned.Capex, int64(owned.AmortisationMonths))
 	}
@@ -213,6 +226,9 @@ func Compare(e Estimate, server Server, owned OwnedCosts, cloud []CloudInstance)
 	}
 	cmp.OwnedGPUHour = DivRoundCents(cmp.Owned, gpuHours)
 	for _, c := range cloud {
+		if c.GPUModel != "" && !strings.EqualFold(c.GPUModel, server.GPUModel) {
+			continue
+		}
 		// The server's GPUs in cloud instances: GPUs × hours × hourly / GPUs per instance.
 		perMonth, err := c.Hourly.Mul(gpuHours)
 		if err != nil {

@@ -76,11 +76,31 @@ type Estimate struct {
 	// one more vCPU-hour.
 	AverageRate  Money `json:"averageRate"`
 	MarginalRate Money `json:"marginalRate"`
-	// PerNode and PerGPU share Total (node-months and GPU-months at full
-	// month; with partial hours they are shares of the bill).
-	PerNode  Money            `json:"perNode"`
-	PerGPU   Money            `json:"perGpu,omitempty"`
+	// PerNode shares Total over the nodes (the fleet's average, cluster
+	// fee included). PerGPU shares the hybrid-nodes bill of the nodes that
+	// have GPUs over their GPUs: CPU-only nodes and the cluster fee are
+	// not spread over GPUs.
+	PerNode Money `json:"perNode"`
+	PerGPU  Money `json:"perGpu,omitempty"`
+	// Groups are each node group's share of the hybrid-nodes bill.
+	Groups   []GroupCost      `json:"groups"`
 	Findings []advice.Finding `json:"findings,omitempty"`
+}
+
+// GroupCost is one node group's share of the month's hybrid-nodes bill:
+// its vCPU-hours at the fleet's tiers (the tiers count the whole account,
+// so every vCPU-hour costs the average rate). The shares add up to
+// Estimate.HybridNodes exactly (the last group takes the rounding).
+type GroupCost struct {
+	Server    Server `json:"server"`
+	Nodes     int64  `json:"nodes"`
+	GPUs      int64  `json:"gpus"`
+	VCPUHours int64  `json:"vcpuHours"`
+	// HybridNodes is the group's share; PerNode and PerGPU divide it
+	// (RoundCents).
+	HybridNodes Money `json:"hybridNodes"`
+	PerNode     Money `json:"perNode"`
+	PerGPU      Money `json:"perGpu,omitempty"`
 }
 
 // Validate checks the input: groups with a valid server and a positive
@@ -148,6 +168,32 @@ func checkedAdd(a, b int64) (int64, error) {
 	return a + b, nil
 }
 
+// shareByGroup splits HybridNodes over the groups by vCPU-hours and sets
+// the per-node and per-GPU figures.
+func (e *Estimate) shareByGroup() error {
+	var given, gpuShare Money
+	for i := range e.Groups {
+		g := &e.Groups[i]
+		if i == len(e.Groups)-1 {
+			g.HybridNodes = e.HybridNodes - given
+		} else if e.VCPUHours > 0 {
+			share, err := mulDivHalfUp(uint64(e.HybridNodes), uint64(g.VCPUHours), uint64(e.VCPUHours))
+			if err != nil {
+				return err
+			}
+			g.HybridNodes = Money(share)
+		}
+		given += g.HybridNodes
+		g.PerNode = DivRoundCents(g.HybridNodes, g.Nodes)
+		if g.GPUs > 0 {
+			g.PerGPU = DivRoundCents(g.HybridNodes, g.GPUs)
+			gpuShare += g.HybridNodes
+		}
+	}
+	e.PerGPU = DivRoundCents(gpuShare, e.GPUs)
+	return nil
+}
+
 // Compute returns the month's estimate, or every input error with its
 // path, or ErrOverflow: never a wrong number.
 func Compute(in Input) (Estimate, error) {
@@ -182,6 +228,7 @@ func Compute(in Input) (Estimate, error) {
 		if e.VCPUHours, err = checkedAdd(e.VCPUHours, vh); err != nil {
 			return Estimate{}, err
 		}
+		e.Groups = append(e.Groups, GroupCost{Server: g.Server, Nodes: n, GPUs: gpus, VCPUHours: vh})
 		if g.Server.DeclaredVCPUs != 0 && int64(g.Server.DeclaredVCPUs) != v {
 			e.Findings = append(e.Findings, g.Server.Lint(fmt.Sprintf("groups[%d].server", i))...)
 		}
@@ -205,7 +252,9 @@ func Compute(in Input) (Estimate, error) {
 	e.AverageRate = DivRoundMicro(e.HybridNodes, e.VCPUHours)
 	e.MarginalRate = in.Pricing.MarginalRate(e.VCPUHours)
 	e.PerNode = DivRoundCents(e.Total, e.Nodes)
-	e.PerGPU = DivRoundCents(e.Total, e.GPUs)
+	if err := e.shareByGroup(); err != nil {
+		return Estimate{}, err
+	}
 	if in.Pricing.GuideAssumption {
 		msg := fmt.Sprintf("%s is not AWS's price; EKS Hybrid Nodes are priced in monthly vCPU-hour tiers from $0.020 down to $0.006", in.Pricing.Name)
 		if _, tiered, err := HybridNodesPricing().Price(e.VCPUHours); err == nil {

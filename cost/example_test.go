@@ -75,7 +75,7 @@ func ExampleCompare() {
 	if err != nil {
 		panic(err)
 	}
-	cmp, err := cost.Compare(e, server, cost.OwnedCosts{
+	cmp, err := cost.Compare(e, 0, cost.OwnedCosts{
 		Capex: cost.MustParseMoney("400000"), AmortisationMonths: 48,
 		PowerWatts: 10_200, PUEMilli: 1_400, EnergyPerKWh: cost.MustParseMoney("0.12"),
 	}, []cost.CloudInstance{
