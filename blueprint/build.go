@@ -66,22 +66,22 @@ type node struct {
 
 // built is the blueprint turned into every domain package's model.
 type built struct {
-	bp         Blueprint
-	plan       netplan.Plan
-	path       netplan.Path
-	rules      netplan.RuleSet
-	conn       netplan.Connectivity
-	routing    netplan.RoutingPlan
-	dns        dnsplan.Plan
-	identity   nodeconfig.Identity
-	nodes      []node
-	volumes    []storage.Volume
-	planned    []PlannedNode // the nodes as plan.json and the report show them
-	estimate   cost.Estimate
-	scenarios  []cost.Result
+	bp          Blueprint
+	plan        netplan.Plan
+	path        netplan.Path
+	rules       netplan.RuleSet
+	conn        netplan.Connectivity
+	routing     netplan.RoutingPlan
+	dns         dnsplan.Plan
+	identity    nodeconfig.Identity
+	nodes       []node
+	volumes     []storage.Volume
+	planned     []PlannedNode // the nodes as plan.json and the report show them
+	estimate    cost.Estimate
+	scenarios   []cost.Result
 	comparisons []cost.Comparison
-	converted  *cost.Amount
-	findings   []advice.Finding
+	converted   *cost.Amount
+	findings    []advice.Finding
 }
 
 // subnet finds a VPC subnet by name.
