@@ -3,9 +3,12 @@ package lab_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,16 +39,24 @@ const (
 	nvidiaBinary    = "/usr/bin/nvidia-container-runtime"
 )
 
+// criRuntime is one runtime as the CRI plugin runs it.
+type criRuntime struct {
+	Type                         string
+	BinaryName                   string
+	SystemdCgroup                bool
+	PrivilegedWithoutHostDevices bool
+}
+
 // criState is what containerd's CRI plugin runs with.
 type criState struct {
 	DefaultRuntime string
-	Runtimes       map[string]struct {
-		Type          string
-		BinaryName    string
-		SystemdCgroup bool
-	}
-	SandboxImage string
-	ConfigPath   string
+	Runtimes       map[string]criRuntime
+	SandboxImage   string
+	ConfigPath     string
+	// CNIBinDirs and CNIConfDir are where it looks for CNI plugins and
+	// their configuration.
+	CNIBinDirs []string
+	CNIConfDir string
 	// Ignored are the keys containerd says it ignores ("Ignoring unknown
 	// key in TOML"): a setting that silently does nothing.
 	Ignored []string
@@ -104,33 +115,35 @@ func runContainerd(t *testing.T, bin, dir string, text []byte) criState {
 			Containerd struct {
 				DefaultRuntimeName string `json:"defaultRuntimeName"`
 				Runtimes           map[string]struct {
-					RuntimeType string         `json:"runtimeType"`
-					Options     map[string]any `json:"options"`
+					RuntimeType                  string         `json:"runtimeType"`
+					Options                      map[string]any `json:"options"`
+					PrivilegedWithoutHostDevices bool           `json:"privileged_without_host_devices"`
 				} `json:"runtimes"`
 			} `json:"containerd"`
 			SandboxImage string `json:"sandboxImage"`
 			Registry     struct {
 				ConfigPath string `json:"configPath"`
 			} `json:"registry"`
+			CNI struct {
+				BinDir  string   `json:"binDir"`  // containerd 1.x
+				BinDirs []string `json:"binDirs"` // containerd 2.x
+				ConfDir string   `json:"confDir"`
+			} `json:"cni"`
 		} `json:"config"`
 	}
 	if err := json.Unmarshal(info, &raw); err != nil {
 		t.Fatalf("crictl info: %v\n%s", err, info)
 	}
-	st := criState{DefaultRuntime: raw.Config.Containerd.DefaultRuntimeName, SandboxImage: raw.Config.SandboxImage, ConfigPath: raw.Config.Registry.ConfigPath}
-	st.Runtimes = map[string]struct {
-		Type          string
-		BinaryName    string
-		SystemdCgroup bool
-	}{}
+
+	st := criState{DefaultRuntime: raw.Config.Containerd.DefaultRuntimeName, SandboxImage: raw.Config.SandboxImage, ConfigPath: raw.Config.Registry.ConfigPath,
+		CNIBinDirs: raw.Config.CNI.BinDirs, CNIConfDir: raw.Config.CNI.ConfDir, Runtimes: map[string]criRuntime{}}
+	if raw.Config.CNI.BinDir != "" {
+		st.CNIBinDirs = append(st.CNIBinDirs, raw.Config.CNI.BinDir)
+	}
 	for name, r := range raw.Config.Containerd.Runtimes {
 		bn, _ := r.Options["BinaryName"].(string)
 		sc, _ := r.Options["SystemdCgroup"].(bool)
-		st.Runtimes[name] = struct {
-			Type          string
-			BinaryName    string
-			SystemdCgroup bool
-		}{r.RuntimeType, bn, sc}
+		st.Runtimes[name] = criRuntime{r.RuntimeType, bn, sc, r.PrivilegedWithoutHostDevices}
 	}
 	logged, err := os.ReadFile(log.Name())
 	if err != nil {
@@ -164,16 +177,24 @@ func (st criState) problems(pause string) []string {
 	if st.DefaultRuntime != "nvidia" {
 		p = append(p, "default runtime is "+st.DefaultRuntime+", not nvidia")
 	}
-	if r, ok := st.Runtimes["nvidia"]; !ok || r.BinaryName != nvidiaBinary {
+	switch r, ok := st.Runtimes["nvidia"]; {
+	case !ok || r.BinaryName != nvidiaBinary:
 		p = append(p, "no nvidia runtime running "+nvidiaBinary)
+	case r.Type != "io.containerd.runc.v2":
+		p = append(p, "the nvidia runtime's type is "+r.Type)
+	case r.PrivilegedWithoutHostDevices:
+		p = append(p, "the nvidia runtime hides host devices from privileged pods")
 	}
 	if _, ok := st.Runtimes["runc"]; !ok {
 		p = append(p, "the runc runtime is gone")
 	}
-	for name, r := range st.Runtimes {
-		if r.Type == "io.containerd.runc.v2" && !r.SystemdCgroup {
+	for _, name := range slices.Sorted(maps.Keys(st.Runtimes)) {
+		if !st.Runtimes[name].SystemdCgroup {
 			p = append(p, "runtime "+name+" lost SystemdCgroup")
 		}
+	}
+	if !slices.Contains(st.CNIBinDirs, "/opt/cni/bin") || st.CNIConfDir != "/etc/cni/net.d" {
+		p = append(p, fmt.Sprintf("CNI plugins in %q, their configuration in %q", st.CNIBinDirs, st.CNIConfDir))
 	}
 	if st.SandboxImage != pause {
 		p = append(p, "sandbox image is "+st.SandboxImage)
@@ -202,10 +223,6 @@ func TestContainerdRunsTheNVIDIARuntimeAsNodeadmSetsItUp(t *testing.T) {
 	requireRoot(t)
 	bundle := render(t, blueprint.Reference())
 	dropIn := file(t, bundle, "containerd/nodeadm-dropin.toml")
-	v3, err := containerdconf.Parse(file(t, bundle, "containerd/config-containerd2.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases := []struct {
 		name  string
 		bin   func(*testing.T) string
@@ -213,9 +230,8 @@ func TestContainerdRunsTheNVIDIARuntimeAsNodeadmSetsItUp(t *testing.T) {
 		drop  map[string][]byte
 		pause string
 	}{
-		{"containerd-1.6/nodeadm-root+dropin", func(t *testing.T) string { return testkit.Containerd1(t) }, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}, nodeadmPause},
+		{"containerd-1.6/nodeadm-root+dropin", containerd1, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}, nodeadmPause},
 		{"containerd-2.4/nodeadm-root+dropin", containerd2, nodeadmRoot, map[string][]byte{"00-nodeadm.toml": dropIn}, nodeadmPause},
-		{"containerd-2.4/standalone-v3", containerd2, func(string) containerdconf.Config { return v3 }, nil, standalonePause},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,34 +241,73 @@ func TestContainerdRunsTheNVIDIARuntimeAsNodeadmSetsItUp(t *testing.T) {
 			}
 		})
 	}
+	// The standalone files, as rendered: only root and state move.
+	for _, tc := range []struct {
+		name, path string
+		bin        func(*testing.T) string
+	}{
+		{"containerd-1.6/standalone-v2", "containerd/config-containerd1.toml", containerd1},
+		{"containerd-2.4/standalone-v3", "containerd/config-containerd2.toml", containerd2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st := runContainerd(t, tc.bin(t), dir, moved(t, file(t, bundle, tc.path), dir))
+			if p := st.problems(standalonePause); len(p) > 0 {
+				t.Errorf("%s: %v", tc.name, p)
+			}
+		})
+	}
 }
+
+// moved returns a rendered config with its root and state directories
+// (and nothing else) moved into dir.
+func moved(t *testing.T, config []byte, dir string) []byte {
+	t.Helper()
+	out := regexp.MustCompile(`(?m)^root = '/var/lib/containerd'$`).ReplaceAll(config, []byte("root = '"+filepath.Join(dir, "root")+"'"))
+	out = regexp.MustCompile(`(?m)^state = '/run/containerd'$`).ReplaceAll(out, []byte("state = '"+filepath.Join(dir, "state")+"'"))
+	if strings.Count(string(out), dir) != 2 {
+		t.Fatalf("the config's root and state lines were not found:\n%s", config)
+	}
+	return out
+}
+
+func containerd1(t *testing.T) string { return testkit.Containerd1(t) }
 
 func containerd2(t *testing.T) string {
 	return goTool(t, "containerd", "github.com/containerd/containerd/v2/cmd/containerd@v2.4.2")
 }
 
-// TestContainerdNegative shows what the library's drop-in prevents: the
-// guide's drop-in on containerd 1.6 replaces the whole CRI table, and a
-// drop-in without SystemdCgroup loses it — the same check reports both.
+// TestContainerdNegative shows what the library's drop-in prevents, each
+// twin with the exact problems it causes on containerd 1.6 (which replaces
+// a drop-in's plugin tables wholesale) and 2.4 (which merges them): the
+// guide's drop-in loses runc, SystemdCgroup, the sandbox image and the
+// registry path on 1.6
+// and keeps them on 2.4 but for its own runtime; a drop-in without
+// SystemdCgroup loses it for both runtimes on 1.6 and for nvidia on 2.4;
+// a runtime type other than runc.v2 is reported as such.
 func TestContainerdNegative(t *testing.T) {
 	requireRoot(t)
 	bundle := render(t, blueprint.Reference())
-	noSystemd := strings.ReplaceAll(string(file(t, bundle, "containerd/nodeadm-dropin.toml")), "SystemdCgroup = true", "")
+	dropIn := string(file(t, bundle, "containerd/nodeadm-dropin.toml"))
+	noSystemd := strings.ReplaceAll(dropIn, "SystemdCgroup = true", "")
+	wrongType := strings.Replace(dropIn, "runtime_type = 'io.containerd.runc.v2'", "runtime_type = 'io.containerd.runc.v1'", 1)
 	for _, tc := range []struct {
 		name   string
+		bin    func(*testing.T) string
 		dropIn string
 		want   []string
 	}{
-		{"guide's drop-in on containerd 1.6", guideDropIn, []string{"the runc runtime is gone", "runtime nvidia lost SystemdCgroup", "registry config_path is \"\""}},
-		{"drop-in without SystemdCgroup", noSystemd, []string{"runtime nvidia lost SystemdCgroup", "runtime runc lost SystemdCgroup"}},
+		{"1.6/guide's drop-in", containerd1, guideDropIn, []string{"the runc runtime is gone", "runtime nvidia lost SystemdCgroup", "sandbox image is registry.k8s.io/pause:3.6", "registry config_path is \"\""}},
+		{"2.4/guide's drop-in", containerd2, guideDropIn, []string{"runtime nvidia lost SystemdCgroup"}},
+		{"1.6/drop-in without SystemdCgroup", containerd1, noSystemd, []string{"runtime nvidia lost SystemdCgroup", "runtime runc lost SystemdCgroup"}},
+		{"2.4/drop-in without SystemdCgroup", containerd2, noSystemd, []string{"runtime nvidia lost SystemdCgroup"}},
+		{"2.4/drop-in with another runtime type", containerd2, wrongType, []string{"the nvidia runtime's type is io.containerd.runc.v1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := startContainerd(t, testkit.Containerd1(t), nodeadmRoot, map[string][]byte{"00-nodeadm.toml": []byte(tc.dropIn)})
-			got := strings.Join(st.problems(nodeadmPause), "; ")
-			for _, w := range tc.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("problems %q lack %q", got, w)
-				}
+			st := startContainerd(t, tc.bin(t), nodeadmRoot, map[string][]byte{"00-nodeadm.toml": []byte(tc.dropIn)})
+			got := st.problems(nodeadmPause)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("problems %q, want exactly %q", got, tc.want)
 			}
 		})
 	}
