@@ -69,8 +69,10 @@ func (h Hop) allowed() []int {
 	return nil
 }
 
-// effectiveMTU is the largest IP packet the hop carries end to end.
-func (h Hop) effectiveMTU() int {
+// EffectiveMTU is the largest IP packet the hop carries end to end: MTU,
+// or the kind's default when it is 0; a Site-to-Site VPN carries at most
+// its inner 1446 bytes.
+func (h Hop) EffectiveMTU() int {
 	m := h.MTU
 	if m == 0 {
 		switch h.Kind {
@@ -169,7 +171,7 @@ func (p Path) Validate() error { return ivalidation.ToError("netplan", p.Validat
 func (p Path) MTU() (mtu, limitingHop int) {
 	limitingHop = -1
 	for i, h := range p.Hops {
-		if m := h.effectiveMTU(); limitingHop < 0 || m < mtu {
+		if m := h.EffectiveMTU(); limitingHop < 0 || m < mtu {
 			mtu, limitingHop = m, i
 		}
 	}
@@ -183,7 +185,7 @@ func (p Path) Limits() []Hop {
 	mtu, _ := p.MTU()
 	var out []Hop
 	for _, h := range p.Hops {
-		if m := h.effectiveMTU(); m == mtu {
+		if m := h.EffectiveMTU(); m == mtu {
 			h.MTU = m
 			out = append(out, h)
 		}
