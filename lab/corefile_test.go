@@ -78,13 +78,15 @@ func corednsStarts(t *testing.T, bin, conf string, port int) (bool, string) {
 // checks that dnsplan.ParseCorefile and Corefile.Check refuse exactly the
 // ones either release refuses to start with.
 func TestCorefileCheckAgreesWithCoreDNS(t *testing.T) {
+	t.Parallel()
 	bins := map[string]string{
 		"v1.15.0": goTool(t, "coredns", "github.com/coredns/coredns@v1.15.0"),
 		"v1.12.4": goTool(t, "coredns-v1.12.4/coredns", "github.com/coredns/coredns@v1.12.4 (GOBIN=$(go env GOPATH)/bin/coredns-v1.12.4)"),
 	}
-	port := 15400
-	for _, tc := range corefileCases() {
+	for i, tc := range corefileCases() {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			port := 15400 + 10*i
 			cf, err := dnsplan.ParseCorefile([]byte(tc.conf))
 			refused := err != nil
 			if err == nil {

@@ -299,6 +299,7 @@ func waitDNSPort(t *testing.T, ns, server string) {
 // forwarder. The twin, the configs without the second address, fails with
 // only the second alive, and the reason is that it was never asked.
 func TestDNSEveryForwarderAnswers(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	b, bundle := labBundle(t)
 	expect := map[string]string{b.Cluster.EndpointHost: eksAnswer, phzName: phzAnswer}
@@ -341,6 +342,7 @@ func TestDNSEveryForwarderAnswers(t *testing.T) {
 // name and send no query anywhere else. The twin with forward first sends
 // queries to other servers (the root), which is how private names leak.
 func TestDNSForwardOnly(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	b, bundle := labBundle(t)
 	first := map[string]func(string) string{
@@ -395,6 +397,7 @@ func TestDNSForwardOnly(t *testing.T) {
 // the rendered exemptions (validate-except, domain-insecure) the names
 // resolve, and the twin without them fails on validation.
 func TestDNSSECExemption(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	b, bundle := labBundle(t)
 	strip := map[string]struct {
@@ -444,6 +447,7 @@ func TestDNSSECExemption(t *testing.T) {
 // (/etc/resolv.conf). The twin whose root block forwards to 8.8.8.8
 // never asks the node's resolver.
 func TestCoreDNSWholeCorefile(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	coredns := goTool(t, "coredns", "github.com/coredns/coredns@v1.15.0")
 	b, bundle := labBundle(t)

@@ -330,6 +330,7 @@ func loaders() []firewallLoader {
 // connections get their replies (established, related). Both blueprints
 // (Cilium with SSM, Calico with IAM Roles Anywhere).
 func TestFirewallPassesThePlanAndNothingElse(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	for _, bp := range []struct {
 		name string
@@ -390,6 +391,7 @@ func TestFirewallPassesThePlanAndNothingElse(t *testing.T) {
 // listener never sees it) while the other rules still pass — so it is the
 // missing rule that drops it.
 func TestFirewallNegativeWithout10250(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	bundle := render(t, blueprint.Reference())
 	rules := hostRules(t, bundle)

@@ -83,6 +83,7 @@ func dfPing(t *testing.T, ns, to string, payload int) (string, bool) {
 // itself ("message too long") when it is not. The plan's MTU is checked
 // against the chain's, not against a constant.
 func TestPathMTUIsWhatThePlanSays(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	for _, tc := range []struct {
 		name   string
@@ -94,6 +95,7 @@ func TestPathMTUIsWhatThePlanSays(t *testing.T) {
 		{"vpn", vpnBlueprint(), "Frag needed and DF set (mtu = 1446)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			p := planPath(t, render(t, tc.b))
 			smallest := 0
 			for _, h := range p.Hops {
@@ -123,6 +125,7 @@ func TestPathMTUIsWhatThePlanSays(t *testing.T) {
 // is refused by the Transit Gateway hop's router with "fragmentation
 // needed (mtu = 8500)" — the nodes here at 9000 as the guide has them.
 func TestPathMTUNegative(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	p := planPath(t, render(t, jumboBlueprint()))
 	node, vpc := chain(t, p.Hops)
@@ -137,6 +140,7 @@ func TestPathMTUNegative(t *testing.T) {
 // plan's podMtu (one more is refused), and a don't-fragment ping of
 // podMtu - 28 crosses it while one byte more does not.
 func TestPodMTUThroughVXLAN(t *testing.T) {
+	t.Parallel()
 	requireRoot(t)
 	ip := testkit.Tool(t, "ip", "iproute2")
 	p := planPath(t, render(t, blueprint.Reference()))

@@ -97,6 +97,7 @@ func reachable(t *testing.T, w routingWorld, src, dst string) bool {
 // rendered before, the remote networks alone — fails on both, for want of
 // the routes to the site servers.
 func TestRoutingReachesTheSiteServers(t *testing.T) {
+	t.Parallel()
 	b := blueprint.Reference()
 	var plan blueprint.Plan
 	if err := json.Unmarshal(file(t, render(t, b), "plan.json"), &plan); err != nil {
