@@ -2,9 +2,12 @@ package lab_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hybridkit/hybridkit/blueprint"
@@ -135,17 +138,24 @@ func TestVerifyFromSiteAndHybridNode(t *testing.T) {
 	t.Run("no TCP 53 in the security group", func(t *testing.T) {
 		t.Parallel()
 		w := newSiteWorld(t, b, bundle, func(p string) bool { return p != "tcp" }, 8500)
-		// dig +tcp gets no reply and exits 9, which stops the script.
-		if out, err := runScript(t, w.site, t.TempDir(), site); err == nil {
-			t.Errorf("from-site.sh passed without TCP 53 to the inbound endpoint:\n%s", out)
+		// Why: dig over TCP gets no reply (the SYN is dropped) and exits 9,
+		// which stops the script; the UDP checks before it passed.
+		out, err := runScript(t, w.site, t.TempDir(), site)
+		var exit *exec.ExitError
+		if err == nil || !errors.As(err, &exit) || exit.ExitCode() != 9 {
+			t.Errorf("from-site.sh without TCP 53 to the inbound endpoint: %v, want dig's exit 9 (no reply)\n%s", err, out)
 		}
 	})
 	for _, mtu := range []int{9000, 1500} {
 		t.Run("link MTU "+itoa(mtu), func(t *testing.T) {
 			t.Parallel()
 			w := newSiteWorld(t, b, bundle, all, mtu)
-			if out, err := runScript(t, w.node, t.TempDir(), node); err == nil {
-				t.Errorf("from-hybrid-node.sh passed on a %d-byte link; the plan says 8500:\n%s", mtu, out)
+			out, err := runScript(t, w.node, t.TempDir(), node)
+			// Why: at 9000 the one-byte-over ping passes and the script
+			// says so; at 1500 the planned payload itself does not fit.
+			want := map[int]string{9000: "don't-fragment ping passed", 1500: "message too long"}[mtu]
+			if err == nil || !strings.Contains(out, want) {
+				t.Errorf("from-hybrid-node.sh on a %d-byte link: %v, want a failure saying %q:\n%s", mtu, err, want, out)
 			}
 		})
 	}
@@ -245,17 +255,18 @@ func TestVerifyFromKubectl(t *testing.T) {
 		name            string
 		linkMTU, podMTU int
 		passes          bool
+		why             string // in the script's output
 	}{
-		{"planned network", 8500, 8450, true},
-		{"site LAN carries 9000", 9000, 8450, false},
-		{"pod MTU below the plan", 8500, 8400, false},
+		{"planned network", 8500, 8450, true, "bits_per_second"},
+		{"site LAN carries 9000", 9000, 8450, false, "don't-fragment ping from a hybrid node passed"},
+		{"pod MTU below the plan", 8500, 8400, false, "message too long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			w := newKubectlWorld(t, bundle, tc.linkMTU, tc.podMTU)
 			out, err := runScript(t, w.node, fakeKubectl(t, w), script)
-			if (err == nil) != tc.passes {
-				t.Errorf("from-kubectl.sh: %v, want it to pass: %v\n%s", err, tc.passes, out)
+			if (err == nil) != tc.passes || !strings.Contains(out, tc.why) {
+				t.Errorf("from-kubectl.sh: %v, want it to pass: %v, saying %q\n%s", err, tc.passes, tc.why, out)
 			}
 			if tc.passes {
 				pingBin := testkit.Tool(t, "ping", "iputils-ping")
