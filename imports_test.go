@@ -166,6 +166,11 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports blueprint: only examples and callers sit above it", f.path)
 			case f.pkg == module+"/advice":
 				t.Errorf("advice imports %s: it must stay a leaf", imp)
+			case f.pkg == module+"/internal/testkit":
+				// Test helpers, imported by tests only (the next case):
+				// they may build the domain models tests share.
+			case imp == module+"/internal/testkit":
+				t.Errorf("%s imports testkit: it is for tests only", f.path)
 			case strings.HasPrefix(f.pkg, module+"/internal/") && !strings.HasPrefix(imp, module+"/internal/") && imp != module+"/advice":
 				t.Errorf("%s imports %s: internal helpers must not depend on domain packages", f.path, imp)
 			case f.pkg == module+"/containerdconf" && !strings.HasPrefix(imp, module+"/internal/") && imp != module+"/advice":

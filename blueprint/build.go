@@ -14,9 +14,11 @@ import (
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/imageref"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
 	"github.com/hybridkit/hybridkit/storage"
@@ -68,8 +70,8 @@ type node struct {
 type built struct {
 	bp          Blueprint
 	plan        netplan.Plan
-	path        netplan.Path
-	rules       netplan.RuleSet
+	path        netpath.Path
+	rules       firewall.RuleSet
 	conn        netplan.Connectivity
 	routing     netplan.RoutingPlan
 	dns         dnsplan.Plan
@@ -128,25 +130,25 @@ func (b Blueprint) totalNodes() int {
 }
 
 // networkPath is the path from a hybrid node to the VPC.
-func (b Blueprint) networkPath() netplan.Path {
-	hops := []netplan.Hop{{Kind: netplan.HopOnPrem, Name: "site", MTU: b.Site.NodeMTU}}
+func (b Blueprint) networkPath() netpath.Path {
+	hops := []netpath.Hop{{Kind: netpath.HopOnPrem, Name: "site", MTU: b.Site.NodeMTU}}
 	switch b.Connectivity.Connection {
 	case netplan.ConnectionDirectConnect:
-		kind := netplan.HopDXTransitVIF
+		kind := netpath.HopDXTransitVIF
 		mtu := 0
 		if dx := b.Connectivity.DirectConnect; dx != nil {
 			if dx.VIF == "private" {
-				kind = netplan.HopDXPrivateVIF
+				kind = netpath.HopDXPrivateVIF
 			}
 			mtu = dx.VIFMTU
 		}
-		hops = append(hops, netplan.Hop{Kind: kind, Name: "direct-connect", MTU: mtu})
+		hops = append(hops, netpath.Hop{Kind: kind, Name: "direct-connect", MTU: mtu})
 	case netplan.ConnectionVPN:
-		hops = append(hops, netplan.Hop{Kind: netplan.HopSiteToSiteVPN, Name: "site-to-site-vpn"})
+		hops = append(hops, netpath.Hop{Kind: netpath.HopSiteToSiteVPN, Name: "site-to-site-vpn"})
 	}
-	hops = append(hops, netplan.Hop{Kind: netplan.HopTransitGateway, Name: "transit-gateway"}, netplan.Hop{Kind: netplan.HopVPC, Name: "vpc"})
-	enc := netplan.EncapVXLAN
-	return netplan.Path{Hops: hops, Encapsulation: enc}
+	hops = append(hops, netpath.Hop{Kind: netpath.HopTransitGateway, Name: "transit-gateway"}, netpath.Hop{Kind: netpath.HopVPC, Name: "vpc"})
+	enc := netpath.EncapVXLAN
+	return netpath.Path{Hops: hops, Encapsulation: enc}
 }
 
 // build turns a defaulted blueprint into the domain models, returning
@@ -436,8 +438,8 @@ func (b Blueprint) siteDestinations() []netplan.SiteDestination {
 // LAN (the nodes' own MTU) for a server on the site, the whole link for
 // one in the VPC, with enc on top (none for the node's own mounts, the
 // CNI's for a pod).
-func (o *built) storagePath(server netip.Addr, enc netplan.Encapsulation) netplan.Path {
-	p := netplan.Path{Hops: o.path.Hops[:1], Encapsulation: enc}
+func (o *built) storagePath(server netip.Addr, enc netpath.Encapsulation) netpath.Path {
+	p := netpath.Path{Hops: o.path.Hops[:1], Encapsulation: enc}
 	if o.bp.VPC.CIDR.Contains(server) {
 		p.Hops = o.path.Hops
 	}
@@ -451,8 +453,8 @@ func (o *built) storagePaths() {
 	b := o.bp
 	for i, e := range b.Storage {
 		ep := field.NewPath("storage").Index(i)
-		path := o.storagePath(e.Server, netplan.EncapNone)
-		c := storage.PathCheck{Path: path, Plan: o.plan, Share: netplan.NFSShare{Server: e.Server, Version: e.NFSVersion}, Rules: o.rules, NodeMTU: b.Site.NodeMTU}
+		path := o.storagePath(e.Server, netpath.EncapNone)
+		c := storage.PathCheck{Path: path, Plan: o.plan, Share: firewall.NFSShare{Server: e.Server, Version: e.NFSVersion}, Rules: o.rules, NodeMTU: b.Site.NodeMTU}
 		if e.Measurement != nil {
 			c.Measurement = *e.Measurement
 		}

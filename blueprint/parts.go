@@ -13,6 +13,7 @@ import (
 	"github.com/hybridkit/hybridkit/containerdconf"
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/gpu"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/netplan"
@@ -82,18 +83,18 @@ func (b Blueprint) dnsPlan(host dnsplan.Domain) (dnsplan.Plan, pathMap, field.Er
 
 // firewall derives the rule sets and checks they carry every flow the
 // other parts of the plan need.
-func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
+func (o *built) firewall() (firewall.RuleSet, field.ErrorList) {
 	b := o.bp
-	creds := netplan.CredentialsSSM
+	creds := firewall.CredentialsSSM
 	if b.Credentials.Provider == nodeconfig.ProviderIAMRolesAnywhere {
-		creds = netplan.CredentialsIAMRolesAnywhere
+		creds = firewall.CredentialsIAMRolesAnywhere
 	}
 	// The tigera-operator always runs Typha, which calico-node on every
 	// node reaches on TCP 5473 (https://docs.tigera.io/calico/latest/network-policy/comms/reduce-nodes).
-	opts := netplan.ProfileOptions{Region: b.Cluster.Region, Credentials: creds, PodIdentity: b.Credentials.PodIdentity, CoreDNSInCloud: true, Install: true, Istio: b.Istio,
+	opts := firewall.ProfileOptions{Region: b.Cluster.Region, Credentials: creds, PodIdentity: b.Credentials.PodIdentity, CoreDNSInCloud: true, Install: true, Istio: b.Istio,
 		CalicoTypha: b.CNI == netplan.CNICalico}
 	if o.dns.Inbound != nil || o.dns.Outbound != nil {
-		rf := &netplan.ResolverFlows{OnPremDNS: b.DNS.Servers}
+		rf := &firewall.ResolverFlows{OnPremDNS: b.DNS.Servers}
 		for _, ip := range b.DNS.Inbound.IPs {
 			rf.InboundIPs = append(rf.InboundIPs, ip.IP)
 		}
@@ -102,58 +103,58 @@ func (o *built) firewall() (netplan.RuleSet, field.ErrorList) {
 		}
 		opts.Resolver = rf
 	}
-	rules, err := netplan.Profiles(o.plan, opts)
+	rules, err := firewall.Profiles(o.plan, opts)
 	if err != nil {
 		return nil, field.ErrorList{field.InternalError(field.NewPath("site"), err)}
 	}
 	for _, e := range b.Storage {
-		rules = netplan.Merge(rules, netplan.NFSProfile(o.plan, netplan.NFSShare{Server: e.Server, Version: e.NFSVersion, Clients: nfsClients(e.Placement)}))
+		rules = firewall.Merge(rules, firewall.NFSProfile(o.plan, firewall.NFSShare{Server: e.Server, Version: e.NFSVersion, Clients: nfsClients(e.Placement)}))
 	}
 	if len(b.DNS.Zones) > 0 {
-		rules = netplan.Merge(rules, netplan.StubDomainProfile(b.DNS.Servers, true))
+		rules = firewall.Merge(rules, firewall.StubDomainProfile(b.DNS.Servers, true))
 	}
 	// Every flow the rest of the bundle relies on must be in the rules.
 	type need struct {
 		path  string
-		proto netplan.Protocol
+		proto firewall.Protocol
 		port  uint16
-		to    netplan.Peer
+		to    firewall.Peer
 		why   string
-		from  netplan.Peer // zero: from anywhere
+		from  firewall.Peer // zero: from anywhere
 	}
 	needs := []need{
-		{"site.remoteNodeNetwork", netplan.ProtoTCP, 10250, netplan.PeerRole(netplan.RoleRemoteNode), "the control plane to the kubelet", netplan.Peer{}},
-		{"vpc.subnets", netplan.ProtoTCP, 443, netplan.PeerClusterENIs(), "nodes and pods to the Kubernetes API", netplan.Peer{}},
-		{"site.remotePodNetwork", netplan.ProtoUDP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS to CoreDNS on hybrid nodes", netplan.Peer{}},
-		{"site.remotePodNetwork", netplan.ProtoTCP, 53, netplan.PeerRole(netplan.RoleRemotePod), "DNS over TCP to CoreDNS on hybrid nodes", netplan.Peer{}},
+		{"site.remoteNodeNetwork", firewall.ProtoTCP, 10250, firewall.PeerRole(netplan.RoleRemoteNode), "the control plane to the kubelet", firewall.Peer{}},
+		{"vpc.subnets", firewall.ProtoTCP, 443, firewall.PeerClusterENIs(), "nodes and pods to the Kubernetes API", firewall.Peer{}},
+		{"site.remotePodNetwork", firewall.ProtoUDP, 53, firewall.PeerRole(netplan.RoleRemotePod), "DNS to CoreDNS on hybrid nodes", firewall.Peer{}},
+		{"site.remotePodNetwork", firewall.ProtoTCP, 53, firewall.PeerRole(netplan.RoleRemotePod), "DNS over TCP to CoreDNS on hybrid nodes", firewall.Peer{}},
 	}
 	if b.CNI == netplan.CNICilium {
-		needs = append(needs, need{"cni", netplan.ProtoUDP, 8472, netplan.PeerRole(netplan.RoleRemoteNode), "Cilium VXLAN between nodes", netplan.Peer{}})
+		needs = append(needs, need{"cni", firewall.ProtoUDP, 8472, firewall.PeerRole(netplan.RoleRemoteNode), "Cilium VXLAN between nodes", firewall.Peer{}})
 	}
 	for i, e := range b.Storage {
 		for _, c := range nfsClients(e.Placement) {
-			needs = append(needs, need{"storage[" + strconv.Itoa(i) + "].server", netplan.ProtoTCP, 2049, netplan.PeerHost(e.Server), "NFS to " + e.Server.String() + " from " + c.String(), c})
+			needs = append(needs, need{"storage[" + strconv.Itoa(i) + "].server", firewall.ProtoTCP, 2049, firewall.PeerHost(e.Server), "NFS to " + e.Server.String() + " from " + c.String(), c})
 		}
 	}
 	if len(b.DNS.Zones) > 0 {
 		for _, ip := range b.DNS.Servers {
-			for _, proto := range []netplan.Protocol{netplan.ProtoUDP, netplan.ProtoTCP} {
-				needs = append(needs, need{"dns.servers", proto, 53, netplan.PeerHost(ip), "CoreDNS on cloud nodes to the site's DNS server " + ip.String() + " (the Corefile's stub domains)", netplan.PeerRole(netplan.RoleVPC)})
+			for _, proto := range []firewall.Protocol{firewall.ProtoUDP, firewall.ProtoTCP} {
+				needs = append(needs, need{"dns.servers", proto, 53, firewall.PeerHost(ip), "CoreDNS on cloud nodes to the site's DNS server " + ip.String() + " (the Corefile's stub domains)", firewall.PeerRole(netplan.RoleVPC)})
 			}
 		}
 	}
 	for _, ip := range b.DNS.Servers {
 		if o.dns.Outbound != nil {
-			needs = append(needs, need{"dns.servers", netplan.ProtoUDP, 53, netplan.PeerHost(ip), "the outbound endpoint to the site's DNS server " + ip.String(), netplan.Peer{}})
+			needs = append(needs, need{"dns.servers", firewall.ProtoUDP, 53, firewall.PeerHost(ip), "the outbound endpoint to the site's DNS server " + ip.String(), firewall.Peer{}})
 		}
 	}
 	var errs field.ErrorList
 	for _, n := range needs {
-		if !rules.Allows(n.proto, netplan.Port(n.port), n.from, n.to) {
+		if !rules.Allows(n.proto, firewall.Port(n.port), n.from, n.to) {
 			errs = append(errs, field.Invalid(field.NewPath(n.path), n.to.String(), fmt.Sprintf("no firewall rule allows %s %d (%s)", n.proto, n.port, n.why)))
 		}
 	}
-	o.findings = append(o.findings, advice.WithPrefix("firewall", netplan.LintRules(rules))...)
+	o.findings = append(o.findings, advice.WithPrefix("firewall", firewall.LintRules(rules))...)
 	return rules, errs
 }
 
@@ -171,14 +172,14 @@ const refCredentials = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-
 // nfsClients are the peers that mount an export placed p: the nodes'
 // addresses (NFS mounts happen in the node's network namespace) — cloud
 // nodes in the VPC, hybrid nodes in the remote node network.
-func nfsClients(p storage.Placement) []netplan.Peer {
+func nfsClients(p storage.Placement) []firewall.Peer {
 	switch p {
 	case storage.HybridOnly:
-		return []netplan.Peer{netplan.PeerRole(netplan.RoleRemoteNode)}
+		return []firewall.Peer{firewall.PeerRole(netplan.RoleRemoteNode)}
 	case storage.CloudOnly:
-		return []netplan.Peer{netplan.PeerRole(netplan.RoleVPC)}
+		return []firewall.Peer{firewall.PeerRole(netplan.RoleVPC)}
 	}
-	return []netplan.Peer{netplan.PeerRole(netplan.RoleVPC), netplan.PeerRole(netplan.RoleRemoteNode)}
+	return []firewall.Peer{firewall.PeerRole(netplan.RoleVPC), firewall.PeerRole(netplan.RoleRemoteNode)}
 }
 
 // identityAndNodes builds the AWS identity and one NodeConfig per node.

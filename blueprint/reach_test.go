@@ -17,6 +17,7 @@ import (
 	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/dnsplan"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
 )
@@ -37,7 +38,7 @@ const (
 	neverOwnContainerd = "the blueprint renders its containerd files itself (gpu.DefaultContainerdOptions, no blueprint field changes them) and checks them: this code grades files from elsewhere"
 	neverOwnNodeConfig = "the blueprint builds each NodeConfig itself (labels, one --node-ip flag, its drop-in) and no blueprint field reaches this NodeConfig setting"
 	neverOwnPodSpec    = "the blueprint's example workloads are placed by placement.Apply, which always sets what this code checks"
-	neverOwnRules      = "the blueprint's firewall comes from netplan.Profiles, which never writes what this code flags"
+	neverOwnRules      = "the blueprint's firewall comes from firewall.Profiles, which never writes what this code flags"
 	neverOwnCorefile   = "the blueprint renders its Corefile itself and checks it (Corefile.Check): this code grades Corefiles from elsewhere"
 	neverOwnMounts     = "the blueprint's exports use storage.PresetOptions with nfsvers pinned: no blueprint field sets raw mount options"
 )
@@ -136,23 +137,23 @@ var codeReach = map[string]reach{
 	"gpu/unparsable-version":      {errPath: "nodePools[0].driverVersion", mutate: func(b *blueprint.Blueprint) { b.NodePools[0].DriverVersion = "five-fifty" }},
 
 	// netplan
-	"netplan/api-port-6443": {never: neverOwnRules},
+	"firewall/api-port-6443": {never: neverOwnRules},
 	"netplan/cgnat-remote-network": {mutate: func(b *blueprint.Blueprint) {
 		b.Site.RemoteNodeNetwork, b.NodePools[0].FirstAddress = netip.MustParsePrefix("100.64.10.0/24"), netip.MustParseAddr("100.64.10.11")
 	}},
 	"netplan/cni-default-pool":    {mutate: func(b *blueprint.Blueprint) { b.CNI = netplan.CNICalico }},
-	"netplan/calico-9099":         {never: neverOwnRules},
+	"firewall/calico-9099":        {never: neverOwnRules},
 	"netplan/dx-allowed-prefixes": {mutate: func(*blueprint.Blueprint) {}},
 	"netplan/docker-bridge-range": {mutate: func(b *blueprint.Blueprint) {
 		b.Site.RemotePodNetwork = netip.MustParsePrefix("172.17.0.0/16")
 	}},
-	"netplan/istio-15004":            {never: neverOwnRules},
-	"netplan/jumbo-frames-claim":     {mutate: func(b *blueprint.Blueprint) { b.Site.NodeMTU = 9000 }},
-	"netplan/kubelet-port-direction": {never: neverOwnRules},
-	"netplan/no-remote-pod-network":  {errPath: "site.remotePodNetwork", mutate: func(b *blueprint.Blueprint) { b.Site.RemotePodNetwork = netip.Prefix{} }},
-	"netplan/node-mtu-above-path":    {mutate: func(b *blueprint.Blueprint) { b.Site.NodeMTU = 9000 }},
-	"netplan/on-prem-security-group": {never: "the blueprint's security group names the remote networks by CIDR; the renderer refuses an on-premises peer"},
-	"netplan/pod-capacity":           {errPath: "site.remotePodNetwork", mutate: func(b *blueprint.Blueprint) { b.Site.RemotePodNetwork = netip.MustParsePrefix("10.244.0.0/21") }},
+	"firewall/istio-15004":            {never: neverOwnRules},
+	"netpath/jumbo-frames-claim":      {mutate: func(b *blueprint.Blueprint) { b.Site.NodeMTU = 9000 }},
+	"firewall/kubelet-port-direction": {never: neverOwnRules},
+	"netplan/no-remote-pod-network":   {errPath: "site.remotePodNetwork", mutate: func(b *blueprint.Blueprint) { b.Site.RemotePodNetwork = netip.Prefix{} }},
+	"netpath/node-mtu-above-path":     {mutate: func(b *blueprint.Blueprint) { b.Site.NodeMTU = 9000 }},
+	"firewall/on-prem-security-group": {never: "the blueprint's security group names the remote networks by CIDR; the renderer refuses an on-premises peer"},
+	"netplan/pod-capacity":            {errPath: "site.remotePodNetwork", mutate: func(b *blueprint.Blueprint) { b.Site.RemotePodNetwork = netip.MustParsePrefix("10.244.0.0/21") }},
 	"netplan/pod-network-over-on-prem": {mutate: func(b *blueprint.Blueprint) {
 		b.Site.RemotePodNetwork = netip.MustParsePrefix("192.168.128.0/17")
 	}},
@@ -192,7 +193,7 @@ var codeReach = map[string]reach{
 	"placement/selector-matches-no-node": {never: neverOwnPodSpec},
 
 	// storage
-	"storage/firewall-missing":  {never: "the blueprint adds netplan.NFSProfile for every export and refuses a plan whose rules lack an NFS flow, before storage.CheckPath runs"},
+	"storage/firewall-missing":  {never: "the blueprint adds firewall.NFSProfile for every export and refuses a plan whose rules lack an NFS flow, before storage.CheckPath runs"},
 	"storage/intr-ignored":      {never: neverOwnMounts},
 	"storage/nfsv3-over-wan":    {mutate: func(b *blueprint.Blueprint) { b.Storage[0].NFSVersion = 3 }},
 	"storage/nconnect-kernel":   {never: neverOwnMounts},
@@ -200,7 +201,7 @@ var codeReach = map[string]reach{
 	"storage/path-mtu":          {mutate: func(b *blueprint.Blueprint) { b.Storage[0].Server = netip.MustParseAddr("10.0.1.200") }},
 	"storage/path-not-measured": {mutate: func(*blueprint.Blueprint) {}},
 	"storage/path-below-baseline": {mutate: func(b *blueprint.Blueprint) {
-		b.Storage[0].Measurement = &netplan.Measurement{Latency: 30_000_000, Bandwidth: 1_000_000_000, Measured: []string{"latency", "bandwidth"}}
+		b.Storage[0].Measurement = &netpath.Measurement{Latency: 30_000_000, Bandwidth: 1_000_000_000, Measured: []string{"latency", "bandwidth"}}
 	}},
 	"storage/reclaim-delete":    {never: "the blueprint's volumes keep the Retain reclaim policy"},
 	"storage/small-rsize-wsize": {never: neverOwnMounts},

@@ -16,11 +16,13 @@ import (
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/manifest"
 	"github.com/hybridkit/hybridkit/internal/shellscript"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/internal/yamlenc"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
 	"github.com/hybridkit/hybridkit/placement"
@@ -123,13 +125,13 @@ func (r *renderer) aws() {
 	s, err = netplan.ConnectivityScript(bt.conn, bt.routing, b.Cluster.Name)
 	r.add("aws/02-connectivity.sh", KindShell, "Transit Gateway, "+string(b.Connectivity.Connection)+" and the VPC routes to the remote networks", s, err)
 	r.addJSON("aws/routing.json", "VPC routes, BGP announcements and ASNs", bt.routing)
-	sg, err := netplan.SecurityGroup(bt.plan, bt.rules, netplan.PeerClusterENIs())
+	sg, err := firewall.SecurityGroup(bt.plan, bt.rules, firewall.PeerClusterENIs())
 	if err != nil {
 		r.add("aws/03-cluster-security-group.sh", KindShell, "", nil, err)
 		return
 	}
 	r.addJSON("aws/cluster-security-group.json", "the cluster security group's rules for hybrid nodes (EC2 IpPermissions)", sg)
-	s, err = netplan.SecurityGroupScript("Cluster security group rules for the hybrid nodes of "+b.Cluster.Name, sg, netplan.SGTarget{ClusterName: b.Cluster.Name, Region: b.Cluster.Region})
+	s, err = firewall.SecurityGroupScript("Cluster security group rules for the hybrid nodes of "+b.Cluster.Name, sg, firewall.SGTarget{ClusterName: b.Cluster.Name, Region: b.Cluster.Region})
 	r.add("aws/03-cluster-security-group.sh", KindShell, "authorize the hybrid flows on the cluster security group (remote networks as CIDRs)", s, err)
 	s, err = nodeconfig.IdentityScript(bt.identity)
 	r.add("aws/04-identity.sh", KindShell, "the Hybrid Nodes IAM role, its HYBRID_LINUX access entry, and the "+string(b.Credentials.Provider)+" credential source", s, err)
@@ -423,7 +425,7 @@ func (r *renderer) calico() {
 		}},
 	}
 	if mtu := r.cniMTU(); mtu > 0 {
-		o, _ := netplan.EncapVXLAN.Overhead()
+		o, _ := netpath.EncapVXLAN.Overhead()
 		network["mtu"] = mtu - o
 	}
 	values := map[string]any{"installation": map[string]any{
@@ -476,10 +478,10 @@ func (r *renderer) dnsFiles() {
 
 func (r *renderer) firewallFiles() {
 	bt := r.bt
-	nodes := netplan.PeerRole(netplan.RoleRemoteNode)
-	s, err := netplan.RenderNFTables(bt.plan, bt.rules, nodes)
+	nodes := firewall.PeerRole(netplan.RoleRemoteNode)
+	s, err := firewall.RenderNFTables(bt.plan, bt.rules, nodes)
 	r.add("firewall/hybrid-node.nft", KindNFTables, "nftables ruleset for the hybrid nodes (nft -f)", s, err)
-	s, err = netplan.RenderIPTables(bt.plan, bt.rules, nodes)
+	s, err = firewall.RenderIPTables(bt.plan, bt.rules, nodes)
 	r.add("firewall/hybrid-node.iptables", KindIPTables, "the same as iptables-restore input", s, err)
 }
 
@@ -559,17 +561,17 @@ func (r *renderer) verifyPathMTU() {
 func (r *renderer) verifyStoragePath(kube *shellscript.Script) {
 	bt, b := r.bt, r.bt.bp
 	server := b.Storage[0].Server
-	host := bt.storagePath(server, netplan.EncapNone)
+	host := bt.storagePath(server, netpath.EncapNone)
 	pod := bt.storagePath(server, bt.path.Encapsulation)
 	hostMTU, _ := host.MTU()
-	o := netplan.MeasureOptions{Target: server, NodeSelector: map[string]string{placement.LabelComputeType: placement.ComputeHybrid}, HostNetwork: true}
+	o := netpath.MeasureOptions{Target: server, NodeSelector: map[string]string{placement.LabelComputeType: placement.ComputeHybrid}, HostNetwork: true}
 	payload := strconv.Itoa(host.PingPayload())
 	within, err1 := o.PodCommand("hybridkit-mtu", "ping", "-M", "do", "-s", payload, "-c", "3", "-W", "2", server.String())
 	over, err2 := o.PodCommand("hybridkit-mtu-over", "ping", "-M", "do", "-s", strconv.Itoa(host.PingPayload()+1), "-c", "1", "-W", "2", server.String())
 	inPod := o
 	inPod.HostNetwork = false
 	podPing, err3 := inPod.PodCommand("hybridkit-pod-mtu", "ping", "-M", "do", "-s", strconv.Itoa(pod.PodMTU()-28), "-c", "3", "-W", "2", server.String())
-	cmds, err4 := netplan.MeasureCommands(o)
+	cmds, err4 := netpath.MeasureCommands(o)
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		r.add("verify/from-kubectl.sh", KindShell, "", nil, err)
 		return

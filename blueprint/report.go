@@ -14,8 +14,10 @@ import (
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/markdown"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 )
 
@@ -26,7 +28,7 @@ type Plan struct {
 	Path                PathSummary                 `json:"path"`
 	RemoteNetworkConfig netplan.RemoteNetworkConfig `json:"remoteNetworkConfig"`
 	Routing             netplan.RoutingPlan         `json:"routing"`
-	Firewall            netplan.RuleSet             `json:"firewall"`
+	Firewall            firewall.RuleSet            `json:"firewall"`
 	DNS                 dnsplan.Plan                `json:"dns"`
 	Nodes               []PlannedNode               `json:"nodes"`
 	Cost                cost.Estimate               `json:"cost"`
@@ -38,11 +40,11 @@ type Plan struct {
 
 // PathSummary is the path MTU and what follows from it.
 type PathSummary struct {
-	Hops        []netplan.Hop      `json:"hops"`
+	Hops        []netpath.Hop      `json:"hops"`
 	MTU         int                `json:"mtu"`
 	PodMTU      int                `json:"podMtu"`
 	PingPayload int                `json:"pingPayload"`
-	Thresholds  netplan.Thresholds `json:"thresholds"`
+	Thresholds  netpath.Thresholds `json:"thresholds"`
 }
 
 // PlannedNode is one hybrid node.
@@ -201,7 +203,7 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 	w("\nThe site must announce %s and receive %s.\n", t(prefixes(bt.routing.SiteMustAdvertise)), t(prefixes(bt.routing.AdvertiseToSite)))
 
 	w("\n## Firewall\n\n")
-	b.Write(netplan.RenderMarkdown(bt.rules))
+	b.Write(firewall.RenderMarkdown(bt.rules))
 
 	w("\n## DNS\n\n```mermaid\nflowchart LR\n")
 	w("  onprem[%s]\n  inbound[%s]\n  outbound[%s]\n  resolver[%s]\n  coredns[%s]\n",
@@ -287,8 +289,8 @@ func converted(bt *built) string {
 	return " ≈ " + bt.converted.String() + " at " + bt.bp.Pricing.CurrencyRate + " " + bt.bp.Pricing.Currency + "/USD"
 }
 
-func hopMTU(p netplan.Path, i int) int {
-	q := netplan.Path{Hops: p.Hops[i : i+1]}
+func hopMTU(p netpath.Path, i int) int {
+	q := netpath.Path{Hops: p.Hops[i : i+1]}
 	m, _ := q.MTU()
 	return m
 }
@@ -310,8 +312,8 @@ func endpointIPs(e Endpoint) string {
 }
 
 // thresholds are the link baseline's bands for this link's capacity.
-func (bt *built) thresholds() netplan.Thresholds {
-	return netplan.LinkThresholds(int64(bt.bp.Connectivity.BandwidthGbps) * 1_000_000_000)
+func (bt *built) thresholds() netpath.Thresholds {
+	return netpath.LinkThresholds(int64(bt.bp.Connectivity.BandwidthGbps) * 1_000_000_000)
 }
 
 // bitRate formats bits per second in Gbps, or Mbps below one Gbps.
@@ -325,14 +327,14 @@ func bitRate(bps int64) string {
 // mtuCorrection names the hops that limit the path (those outside the
 // site when the nodes' own MTU is no smaller), instead of the guide's 9000
 // bytes everywhere.
-func mtuCorrection(p netplan.Path) string {
+func mtuCorrection(p netpath.Path) string {
 	limits := p.Limits()
 	if len(limits) == 0 {
 		return "MTU: the path has no hops."
 	}
 	var kinds []string
 	for _, h := range limits {
-		if h.Kind != netplan.HopOnPrem || len(limits) == 1 {
+		if h.Kind != netpath.HopOnPrem || len(limits) == 1 {
 			kinds = append(kinds, string(h.Kind))
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
 	"github.com/hybridkit/hybridkit/gpu"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
 	"github.com/hybridkit/hybridkit/storage"
@@ -102,7 +103,7 @@ type Connectivity struct {
 	// BandwidthGbps is the link's capacity, for the report.
 	BandwidthGbps int `json:"bandwidthGbps,omitempty"`
 	// Measurement is an optional measured baseline of the link.
-	Measurement *netplan.Measurement `json:"measurement,omitempty"`
+	Measurement *netpath.Measurement `json:"measurement,omitempty"`
 	// MTUProbe is an address in the VPC that answers ICMP echo from the
 	// remote node network (an instance whose security group admits it):
 	// verify/from-hybrid-node.sh proves the path MTU against it. The
@@ -247,8 +248,8 @@ type Export struct {
 	// CSI mounts it through nfs.csi.k8s.io instead of the in-tree driver.
 	CSI bool `json:"csi,omitempty"`
 	// Measurement is the measured path between a node and the server
-	// (netplan.MeasureCommands); without it the report asks for one.
-	Measurement *netplan.Measurement `json:"measurement,omitempty"`
+	// (netpath.MeasureCommands); without it the report asks for one.
+	Measurement *netpath.Measurement `json:"measurement,omitempty"`
 }
 
 // Workloads are the example workloads to place.

@@ -14,6 +14,7 @@ import (
 	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
@@ -212,7 +213,7 @@ func checkPools(t *testing.T, b blueprint.Blueprint, bundle blueprint.Bundle, pl
 			t.Errorf("%s: GPU taint %v, pool has GPUs %v", n.Name, gpuTaint, pool.GPU != nil)
 		}
 		// The rules name the remote node network; the node must be in it.
-		if !b.Site.RemoteNodeNetwork.Contains(n.Address) || !plan.Firewall.Allows(netplan.ProtoTCP, netplan.Port(10250), netplan.PeerClusterENIs(), netplan.PeerRole(netplan.RoleRemoteNode)) {
+		if !b.Site.RemoteNodeNetwork.Contains(n.Address) || !plan.Firewall.Allows(firewall.ProtoTCP, firewall.Port(10250), firewall.PeerClusterENIs(), firewall.PeerRole(netplan.RoleRemoteNode)) {
 			t.Errorf("%s (%s): no rule lets the control plane reach its kubelet", n.Name, n.Address)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hybridkit/hybridkit/blueprint"
+	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	"github.com/hybridkit/hybridkit/netplan"
 )
@@ -173,7 +174,7 @@ func hostRules(t *testing.T, bundle blueprint.Bundle) []hostRule {
 	}
 	var out []hostRule
 	for _, r := range plan.Firewall {
-		if r.To.Role != netplan.RoleRemoteNode || (r.Protocol != netplan.ProtoTCP && r.Protocol != netplan.ProtoUDP) {
+		if r.To.Role != netplan.RoleRemoteNode || (r.Protocol != firewall.ProtoTCP && r.Protocol != firewall.ProtoUDP) {
 			continue
 		}
 		h := hostRule{proto: r.Protocol.String(), lo: int(r.Ports.First), hi: int(r.Ports.Last), purpose: r.Purpose}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/internal/testkit"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 )
 
@@ -44,7 +45,7 @@ func jumboBlueprint() blueprint.Blueprint {
 // the node, a router after each hop but the last, and the VPC at the end;
 // link i carries hop i's MTU. It returns the node's namespace and the VPC
 // end's address.
-func chain(t *testing.T, hops []netplan.Hop) (string, string) {
+func chain(t *testing.T, hops []netpath.Hop) (string, string) {
 	t.Helper()
 	ip := testkit.Tool(t, "ip", "iproute2")
 	ns := []string{netns(t, "node")}

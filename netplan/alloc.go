@@ -62,7 +62,7 @@ type Allocation struct {
 // ignored.
 func Allocate(pool netip.Prefix, used []netip.Prefix, reqs []Request) ([]Allocation, error) {
 	var errs field.ErrorList
-	errs = append(errs, checkPrefix(field.NewPath("pool"), pool)...)
+	errs = append(errs, ValidatePrefix(field.NewPath("pool"), pool)...)
 	seen := map[string]bool{}
 	for i, r := range reqs {
 		p := field.NewPath("requests").Index(i)

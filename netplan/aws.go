@@ -326,8 +326,8 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 			for i, t := range v.TunnelInsideCIDRs {
 				tp := vp.Child("tunnelInsideCidrs").Index(i)
 				switch {
-				case checkPrefix(tp, t) != nil:
-					errs = append(errs, checkPrefix(tp, t)...)
+				case ValidatePrefix(tp, t) != nil:
+					errs = append(errs, ValidatePrefix(tp, t)...)
 				case t.Bits() != 30 || !linkLocal.Contains(t.Addr()):
 					errs = append(errs, field.Invalid(tp, t.String(), "must be a /30 from 169.254.0.0/16"))
 				case slices.Contains(reservedTunnelCIDRs(), t):
@@ -347,7 +347,7 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 	for i, r := range c.ExistingRoutes {
 		rp := fp.Child("existingRoutes").Index(i)
 		errs = append(errs, ivalidation.ResourceID(rp.Child("routeTableId"), r.RouteTableID, "rtb")...)
-		errs = append(errs, checkPrefix(rp.Child("destination"), r.Destination)...)
+		errs = append(errs, ValidatePrefix(rp.Child("destination"), r.Destination)...)
 		if !isRouteTarget(r.Target) {
 			errs = append(errs, field.Invalid(rp.Child("target"), r.Target, "must be a route target ID (igw-, nat-, pcx-, tgw-, vgw-, eni-, vpce-, …)"))
 		}
@@ -595,4 +595,13 @@ func ClusterNetworkScript(plan Plan, clusterName, region string) ([]byte, error)
 	s := shellscript.New("Remote networks of " + clusterName + " (EKS Hybrid Nodes).\nupdate-cluster-config replaces the whole list: this sends every remote network of the plan.")
 	s.Run(shellscript.Lits("aws", "eks", "update-cluster-config", "--name", clusterName, "--region", region, "--remote-network-config", string(js))...)
 	return s.Bytes()
+}
+
+// cidrStrings formats prefixes.
+func cidrStrings(ps []netip.Prefix) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
 }

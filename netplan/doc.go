@@ -1,11 +1,10 @@
-// Package netplan plans the network between an EKS cluster's VPC and its
+// Package netplan plans the addresses between an EKS cluster's VPC and its
 // hybrid nodes: the address plan and its rules, overlap detection that
-// names the overlapping inputs, an allocator, firewall rule sets rendered
-// for AWS security groups, nftables, iptables and tables, the path MTU
-// through Direct Connect, Transit Gateway or VPN, and a link baseline with
-// parsers for real ping and iperf3 output; and the AWS side of the path —
-// the cluster's remote networks, VPC routes, BGP announcements and the
-// Transit Gateway, Direct Connect or VPN resources.
+// names the overlapping inputs, an allocator; and the AWS side of the path
+// — the cluster's remote networks, VPC routes, BGP announcements and the
+// Transit Gateway, Direct Connect or VPN resources. The firewall rules
+// built on a plan are package firewall's; the path MTU and the link
+// baseline, package netpath's.
 //
 // # Address plan
 //
@@ -26,15 +25,6 @@
 // Allocate carves named blocks largest-first without the gaps Terraform's
 // cidrsubnets leaves.
 //
-// # Firewall
-//
-// Profiles builds the rules a deployment needs from its plan — the AWS
-// "ongoing cluster operations" table, nodeadm's host ports, Cilium or
-// Calico, Istio, NFS, Route 53 Resolver — merged and de-duplicated in a
-// fixed order. SecurityGroup and SecurityGroupScript render them for AWS
-// (on-premises peers always as CIDRs), RenderNFTables and RenderIPTables
-// for the nodes, RenderMarkdown and RenderCSV for people.
-//
 // # AWS side
 //
 // Plan.RemoteNetworkConfig is the cluster's remoteNetworkConfig (one item
@@ -44,11 +34,4 @@
 // VPN), the VPC routes, the prefixes each side must announce and the BGP
 // ASNs, and refuses existing routes that would win longest-prefix match;
 // ConnectivityScript writes the AWS CLI commands that build it all.
-//
-// # Path and baseline
-//
-// Path computes the path MTU from its hops (a Transit Gateway caps it at
-// 8500, so the proving ping payload is 8472), the pod MTU under the CNI's
-// encapsulation, and the command that proves it. Thresholds grades
-// measurements read by ParsePing and ParseIperf3.
 package netplan

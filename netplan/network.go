@@ -221,9 +221,10 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	return p, nil
 }
 
-// checkPrefix validates a prefix value already parsed (netip.Prefix keeps
-// host bits, so they are checked here).
-func checkPrefix(fp *field.Path, p netip.Prefix) field.ErrorList {
+// ValidatePrefix checks that p, a prefix already parsed, is a canonical
+// IPv4 prefix (netip.Prefix keeps host bits, so they are checked here),
+// reporting at fp: a zero prefix is Required, anything else Invalid.
+func ValidatePrefix(fp *field.Path, p netip.Prefix) field.ErrorList {
 	switch {
 	case !p.IsValid():
 		return field.ErrorList{field.Required(fp, "an IPv4 prefix such as 10.0.0.0/16")}

@@ -18,24 +18,10 @@ import (
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 
-// referencePlan is the adoption guide's scenario: VPC 10.0.0.0/16 with two
-// subnets for the cluster, the on-prem site 192.168.0.0/16 whose GPU
-// servers sit in 192.168.10.0/24, pods 10.244.0.0/16, services 10.96.0.0/16.
-func referencePlan() netplan.Plan {
-	return netplan.Plan{
-		Networks: []netplan.Network{
-			{Name: "vpc", Role: netplan.RoleVPC, Prefix: pfx("10.0.0.0/16")},
-			{Name: "subnet-a", Role: netplan.RoleSubnet, Prefix: pfx("10.0.1.0/24"), AZ: "ap-northeast-2a", ClusterENIs: true},
-			{Name: "subnet-c", Role: netplan.RoleSubnet, Prefix: pfx("10.0.2.0/24"), AZ: "ap-northeast-2c", ClusterENIs: true},
-			{Name: "site", Role: netplan.RoleOnPrem, Prefix: pfx("192.168.0.0/16")},
-			{Name: "gpu-nodes", Role: netplan.RoleRemoteNode, Prefix: pfx("192.168.10.0/24")},
-			{Name: "pods", Role: netplan.RoleRemotePod, Prefix: pfx("10.244.0.0/16")},
-			{Name: "services", Role: netplan.RoleService, Prefix: pfx("10.96.0.0/16")},
-		},
-		CNI:   netplan.CNICilium,
-		Nodes: 10,
-	}
-}
+// referencePlan is the adoption guide's address plan.
+func referencePlan() netplan.Plan { return testkit.ReferencePlan() }
+
+func addr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 func TestReferencePlan(t *testing.T) {
 	p := referencePlan()

@@ -57,7 +57,7 @@ func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
 				names[n.Name] = i
 			}
 		}
-		pe := checkPrefix(ip.Child("prefix"), n.Prefix)
+		pe := ValidatePrefix(ip.Child("prefix"), n.Prefix)
 		errs = append(errs, pe...)
 		if n.Role != RoleSubnet {
 			if n.AZ != "" {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/firewall"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 )
 
@@ -11,16 +13,16 @@ import (
 // volume and its server, in netplan's terms: the measured link, the hops
 // it crosses, the firewall rules in place, and the share.
 type PathCheck struct {
-	// Thresholds default to netplan.GuideThresholds: bandwidth of at least
+	// Thresholds default to netpath.GuideThresholds: bandwidth of at least
 	// 10 Gbps, latency of at most 5 ms (the guide's storage targets).
-	Thresholds  *netplan.Thresholds `json:"thresholds,omitempty"`
-	Measurement netplan.Measurement `json:"measurement"`
-	Path        netplan.Path        `json:"path"`
+	Thresholds  *netpath.Thresholds `json:"thresholds,omitempty"`
+	Measurement netpath.Measurement `json:"measurement"`
+	Path        netpath.Path        `json:"path"`
 	Plan        netplan.Plan        `json:"-"`
-	Share       netplan.NFSShare    `json:"share"`
+	Share       firewall.NFSShare   `json:"share"`
 	// Rules are the firewall rules in place (or planned), checked for the
 	// NFS flows: 2049, and rpcbind 111 and mountd for NFSv3.
-	Rules netplan.RuleSet `json:"rules"`
+	Rules firewall.RuleSet `json:"rules"`
 	// NodeMTU is the MTU configured on the nodes' interfaces; 0 skips the
 	// comparison with the path.
 	NodeMTU int `json:"nodeMtu,omitempty"`
@@ -43,10 +45,10 @@ const (
 // CheckPath grades the storage path: bandwidth and latency against the
 // thresholds (not measured is a finding too), the path MTU computed from
 // the hops (9000 is only right when every hop carries it: a Transit
-// Gateway carries 8500), and every NFS flow of netplan.NFSProfile present
+// Gateway carries 8500), and every NFS flow of firewall.NFSProfile present
 // in the rules. Findings are sorted, most severe first.
 func CheckPath(c PathCheck) []advice.Finding {
-	th := netplan.GuideThresholds()
+	th := netpath.GuideThresholds()
 	if c.Thresholds != nil {
 		th = *c.Thresholds
 	}
@@ -54,11 +56,11 @@ func CheckPath(c PathCheck) []advice.Finding {
 	measured := map[string]bool{}
 	for _, g := range th.Grade(c.Measurement) {
 		measured[g.Metric] = true
-		if g.Metric != "latency" && g.Metric != "bandwidth" || g.Grade == netplan.GradeGood {
+		if g.Metric != "latency" && g.Metric != "bandwidth" || g.Grade == netpath.GradeGood {
 			continue
 		}
 		lvl := advice.Warning
-		if g.Grade == netplan.GradeCritical {
+		if g.Grade == netpath.GradeCritical {
 			lvl = advice.Error
 		}
 		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathSlow, Field: "measurement." + g.Metric,
@@ -68,7 +70,7 @@ func CheckPath(c PathCheck) []advice.Finding {
 	for _, m := range []string{"latency", "bandwidth"} {
 		if !measured[m] {
 			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePathNotMeasured, Field: "measurement." + m,
-				Message: m + " of the storage path was not measured: run netplan.MeasureCommands between a node and the NFS server before putting data on it",
+				Message: m + " of the storage path was not measured: measure it with ping and iperf3 from a node to the NFS server before putting data on it",
 				Ref:     refPathTest})
 		}
 	}
@@ -81,7 +83,7 @@ func CheckPath(c PathCheck) []advice.Finding {
 		}
 		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathMTU, Field: "path", Message: msg, Ref: "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html"})
 	}
-	for _, need := range netplan.NFSProfile(c.Plan, c.Share) {
+	for _, need := range firewall.NFSProfile(c.Plan, c.Share) {
 		if !c.Rules.Allows(need.Protocol, need.Ports, need.From, need.To) {
 			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeFirewallMissing, Field: "rules",
 				Message: fmt.Sprintf("no rule allows %s %s from %s to the NFS server %s (%s)", need.Protocol, need.Ports, need.From, c.Share.Server, need.Purpose),

@@ -10,9 +10,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/internal/manifest"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/storage"
 )
@@ -158,10 +160,10 @@ func TestCheckPath(t *testing.T) {
 		{Name: "nodes", Role: netplan.RoleRemoteNode, Prefix: netip.MustParsePrefix("192.168.10.0/24")},
 		{Name: "pods", Role: netplan.RoleRemotePod, Prefix: netip.MustParsePrefix("10.244.0.0/16")},
 	}}
-	share := netplan.NFSShare{Server: netip.MustParseAddr("192.168.1.100")}
-	path := netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem}, {Kind: netplan.HopDXTransitVIF}, {Kind: netplan.HopTransitGateway}, {Kind: netplan.HopVPC}}}
-	good := netplan.Measurement{Latency: 2 * time.Millisecond, Bandwidth: 20_000_000_000, Measured: []string{"latency", "bandwidth"}}
-	c := storage.PathCheck{Measurement: good, Path: path, Plan: plan, Share: share, Rules: netplan.NFSProfile(plan, share), NodeMTU: 9000}
+	share := firewall.NFSShare{Server: netip.MustParseAddr("192.168.1.100")}
+	path := netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem}, {Kind: netpath.HopDXTransitVIF}, {Kind: netpath.HopTransitGateway}, {Kind: netpath.HopVPC}}}
+	good := netpath.Measurement{Latency: 2 * time.Millisecond, Bandwidth: 20_000_000_000, Measured: []string{"latency", "bandwidth"}}
+	c := storage.PathCheck{Measurement: good, Path: path, Plan: plan, Share: share, Rules: firewall.NFSProfile(plan, share), NodeMTU: 9000}
 	codes := func(c storage.PathCheck) []string {
 		var out []string
 		for _, f := range storage.CheckPath(c) {
@@ -177,7 +179,7 @@ func TestCheckPath(t *testing.T) {
 		t.Errorf("good path: %v", got)
 	}
 	slow := c
-	slow.Measurement = netplan.Measurement{Latency: 12 * time.Millisecond, Bandwidth: 7_000_000_000, Measured: []string{"latency", "bandwidth"}}
+	slow.Measurement = netpath.Measurement{Latency: 12 * time.Millisecond, Bandwidth: 7_000_000_000, Measured: []string{"latency", "bandwidth"}}
 	if got := codes(slow); !slices.Equal(got, []string{storage.CodePathSlow + ":error", storage.CodePathSlow + ":warning", storage.CodePathMTU + ":info"}) {
 		t.Errorf("slow path: %v", got)
 	}
@@ -188,7 +190,7 @@ func TestCheckPath(t *testing.T) {
 		t.Errorf("NFSv3 without rpcbind/mountd rules: %v", got)
 	}
 	unmeasured := c
-	unmeasured.Measurement = netplan.Measurement{}
+	unmeasured.Measurement = netpath.Measurement{}
 	if got := codes(unmeasured); strings.Count(strings.Join(got, " "), storage.CodePathNotMeasured) != 2 {
 		t.Errorf("unmeasured: %v", got)
 	}

@@ -1,8 +1,9 @@
-package netplan
+package firewall
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/hybridkit/hybridkit/netplan"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -25,23 +26,23 @@ type HostRule struct {
 // accept rules with resolved sources. A rule whose To lies inside the
 // host's networks applies; pod-bound flows pass the FORWARD path, which the
 // CNI owns, and are not included.
-func HostFirewall(plan Plan, rules RuleSet, host Peer) ([]HostRule, error) {
-	hostNets, err := plan.Resolve(host)
+func HostFirewall(plan netplan.Plan, rules RuleSet, host Peer) ([]HostRule, error) {
+	hostNets, err := host.Resolve(plan)
 	if err != nil {
 		return nil, err
 	}
 	var out []HostRule
 	for i, r := range rules {
-		to, err := plan.Resolve(r.To)
+		to, err := r.To.Resolve(plan)
 		if err != nil {
-			return nil, fmt.Errorf("netplan: rules[%d]: %w", i, err)
+			return nil, fmt.Errorf("firewall: rules[%d]: %w", i, err)
 		}
 		if len(to) == 0 || !allInside(to, hostNets) {
 			continue
 		}
-		from, err := plan.Resolve(r.From)
+		from, err := r.From.Resolve(plan)
 		if err != nil {
-			return nil, fmt.Errorf("netplan: rules[%d]: %w", i, err)
+			return nil, fmt.Errorf("firewall: rules[%d]: %w", i, err)
 		}
 		if slices.ContainsFunc(from, func(p netip.Prefix) bool { return p.Bits() == 0 }) {
 			from = nil
@@ -53,7 +54,7 @@ func HostFirewall(plan Plan, rules RuleSet, host Peer) ([]HostRule, error) {
 
 func allInside(ps, outer []netip.Prefix) bool {
 	for _, p := range ps {
-		if !within(p, outer) {
+		if !slices.ContainsFunc(outer, func(o netip.Prefix) bool { return o.Bits() <= p.Bits() && o.Contains(p.Addr()) }) {
 			return false
 		}
 	}
@@ -111,7 +112,7 @@ var essentialICMP = []string{"echo-request", "destination-unreachable", "time-ex
 // loopback, essential ICMP and every HostFirewall rule; forward (owned by
 // the CNI) and output accept. Load it with `nft -f`; it replaces only its
 // own table.
-func RenderNFTables(plan Plan, rules RuleSet, host Peer) ([]byte, error) {
+func RenderNFTables(plan netplan.Plan, rules RuleSet, host Peer) ([]byte, error) {
 	hrs, err := HostFirewall(plan, rules, host)
 	if err != nil {
 		return nil, err
@@ -172,7 +173,7 @@ func nftPorts(r PortRange) string {
 // RenderIPTables renders the same host firewall as iptables-restore input
 // for the filter table: INPUT drops by default; FORWARD and OUTPUT accept.
 // Load it with `iptables-restore --noflush` to keep other chains.
-func RenderIPTables(plan Plan, rules RuleSet, host Peer) ([]byte, error) {
+func RenderIPTables(plan netplan.Plan, rules RuleSet, host Peer) ([]byte, error) {
 	hrs, err := HostFirewall(plan, rules, host)
 	if err != nil {
 		return nil, err

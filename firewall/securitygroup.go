@@ -1,8 +1,9 @@
-package netplan
+package firewall
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/hybridkit/hybridkit/netplan"
 	"net/netip"
 	"slices"
 	"strings"
@@ -55,9 +56,9 @@ type SecurityGroupRules struct {
 // set with CodeOnPremSecurityGroup in the error, as it refuses any rule
 // RuleSet.ValidateAt rejects. Typical scopes are PeerClusterENIs() for the
 // EKS cluster security group and a Resolver endpoint's subnet.
-func SecurityGroup(plan Plan, rules RuleSet, scope Peer) (SecurityGroupRules, error) {
+func SecurityGroup(plan netplan.Plan, rules RuleSet, scope Peer) (SecurityGroupRules, error) {
 	if errs := rules.ValidateAt(field.NewPath("rules"), plan); len(errs) > 0 {
-		return SecurityGroupRules{}, ivalidation.ToError("netplan", errs)
+		return SecurityGroupRules{}, ivalidation.ToError("firewall", errs)
 	}
 	var out SecurityGroupRules
 	for i, r := range rules {
@@ -92,9 +93,9 @@ func SecurityGroup(plan Plan, rules RuleSet, scope Peer) (SecurityGroupRules, er
 		if other.isSecurityGroup() {
 			perm.UserIDGroupPairs = []UserIDGroupPair{{GroupID: other.SecurityGroupID, Description: desc}}
 		} else {
-			ps, err := plan.Resolve(other)
+			ps, err := other.Resolve(plan)
 			if err != nil {
-				return SecurityGroupRules{}, fmt.Errorf("netplan: rules[%d]: %w", i, err)
+				return SecurityGroupRules{}, fmt.Errorf("firewall: rules[%d]: %w", i, err)
 			}
 			for _, p := range ps {
 				perm.IPRanges = append(perm.IPRanges, IPRange{CIDRIP: p.String(), Description: desc})
@@ -147,7 +148,7 @@ func SecurityGroupScript(title string, rules SecurityGroupRules, target SGTarget
 		s.Capture("SG_ID", slices.Concat(shellscript.Lits("aws", "eks", "describe-cluster", "--name", target.ClusterName,
 			"--query", "cluster.resourcesVpcConfig.clusterSecurityGroupId", "--output", "text"), region)...)
 	default:
-		return nil, fmt.Errorf("netplan: the security group script needs a group ID or a cluster name")
+		return nil, fmt.Errorf("firewall: the security group script needs a group ID or a cluster name")
 	}
 	for _, dir := range []struct {
 		verb  string
@@ -156,7 +157,7 @@ func SecurityGroupScript(title string, rules SecurityGroupRules, target SGTarget
 		for _, p := range dir.perms {
 			js, err := json.Marshal([]IPPermission{p})
 			if err != nil {
-				return nil, fmt.Errorf("netplan: %w", err)
+				return nil, fmt.Errorf("firewall: %w", err)
 			}
 			desc := ""
 			if len(p.IPRanges) > 0 {

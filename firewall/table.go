@@ -1,4 +1,4 @@
-package netplan
+package firewall
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package netplan
+package netpath
 
 import (
 	"fmt"
@@ -163,7 +163,7 @@ func (p Path) ValidateAt(fp *field.Path) field.ErrorList {
 }
 
 // Validate is ValidateAt at the root.
-func (p Path) Validate() error { return ivalidation.ToError("netplan", p.ValidateAt(nil)) }
+func (p Path) Validate() error { return ivalidation.ToError("netpath", p.ValidateAt(nil)) }
 
 // MTU returns the path MTU — the smallest effective MTU of its hops — and
 // the index of the hop that limits it (the first among equals). An empty
@@ -217,8 +217,8 @@ func (p Path) PingCommand(target netip.Addr) []string {
 
 // Finding codes of Path.Lint.
 const (
-	CodeJumboClaim  = "netplan/jumbo-frames-claim"
-	CodeNodeMTUHigh = "netplan/node-mtu-above-path"
+	CodeJumboClaim  = "netpath/jumbo-frames-claim"
+	CodeNodeMTUHigh = "netpath/node-mtu-above-path"
 )
 
 // Lint compares the path with what the hosts are configured for:

@@ -1,8 +1,9 @@
-package netplan
+package firewall
 
 import (
 	"cmp"
 	"fmt"
+	"github.com/hybridkit/hybridkit/netplan"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -54,7 +55,7 @@ func (p *Protocol) UnmarshalText(b []byte) error {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > 255 {
-		return fmt.Errorf("netplan: protocol %q is not tcp, udp, icmp, ipip, esp or a number 1-255", b)
+		return fmt.Errorf("firewall: protocol %q is not tcp, udp, icmp, ipip, esp or a number 1-255", b)
 	}
 	*p = Protocol(n)
 	return nil
@@ -108,7 +109,7 @@ type Peer struct {
 	// Network names a network of the plan.
 	Network string `json:"network,omitempty"`
 	// Role stands for every network of the plan with that role.
-	Role Role `json:"role,omitempty"`
+	Role netplan.Role `json:"role,omitempty"`
 	// ClusterENIs stands for the subnets that hold the EKS cluster's
 	// network interfaces ("EKS cluster IPs").
 	ClusterENIs bool `json:"clusterEnis,omitempty"`
@@ -127,7 +128,7 @@ type Peer struct {
 func PeerNetwork(name string) Peer { return Peer{Network: name} }
 
 // PeerRole is every network of the plan with role r.
-func PeerRole(r Role) Peer { return Peer{Role: r} }
+func PeerRole(r netplan.Role) Peer { return Peer{Role: r} }
 
 // PeerClusterENIs is the subnets that hold the EKS cluster's ENIs.
 func PeerClusterENIs() Peer { return Peer{ClusterENIs: true} }
@@ -181,24 +182,24 @@ func (p Peer) String() string {
 
 // Resolve returns the peer's prefixes in plan. Any resolves to 0.0.0.0/0;
 // a security group resolves to nothing (it is not an address).
-func (p Plan) Resolve(peer Peer) ([]netip.Prefix, error) {
+func (peer Peer) Resolve(p netplan.Plan) ([]netip.Prefix, error) {
 	switch {
 	case peer.Network != "":
 		n, ok := p.Network(peer.Network)
 		if !ok {
-			return nil, fmt.Errorf("netplan: no network named %q in the plan", peer.Network)
+			return nil, fmt.Errorf("firewall: no network named %q in the plan", peer.Network)
 		}
 		return []netip.Prefix{n.Prefix}, nil
 	case peer.Role != "":
 		ps := p.Prefixes(peer.Role)
 		if len(ps) == 0 {
-			return nil, fmt.Errorf("netplan: the plan has no %s network", peer.Role)
+			return nil, fmt.Errorf("firewall: the plan has no %s network", peer.Role)
 		}
 		return ps, nil
 	case peer.ClusterENIs:
 		ps := p.ClusterENIPrefixes()
 		if len(ps) == 0 {
-			return nil, fmt.Errorf("netplan: the plan has no subnet for the cluster's ENIs")
+			return nil, fmt.Errorf("firewall: the plan has no subnet for the cluster's ENIs")
 		}
 		return ps, nil
 	case peer.Prefix.IsValid():
@@ -231,7 +232,7 @@ type Rule struct {
 }
 
 // ValidateAt checks a rule against the plan it refers to.
-func (r Rule) ValidateAt(fp *field.Path, plan Plan) field.ErrorList {
+func (r Rule) ValidateAt(fp *field.Path, plan netplan.Plan) field.ErrorList {
 	var errs field.ErrorList
 	if r.Protocol == 0 {
 		errs = append(errs, field.Required(fp.Child("protocol"), "tcp, udp, icmp or an IP protocol number"))
@@ -263,13 +264,13 @@ func (r Rule) ValidateAt(fp *field.Path, plan Plan) field.ErrorList {
 			continue
 		}
 		if end.peer.Prefix.IsValid() {
-			errs = append(errs, checkPrefix(pp.Child("prefix"), end.peer.Prefix)...)
+			errs = append(errs, netplan.ValidatePrefix(pp.Child("prefix"), end.peer.Prefix)...)
 		}
-		if end.peer.Role != "" && !slices.Contains(Roles(), end.peer.Role) {
-			errs = append(errs, field.NotSupported(pp.Child("role"), end.peer.Role, Roles()))
+		if end.peer.Role != "" && !slices.Contains(netplan.Roles(), end.peer.Role) {
+			errs = append(errs, field.NotSupported(pp.Child("role"), end.peer.Role, netplan.Roles()))
 		}
 		if end.peer.Network != "" || end.peer.Role != "" || end.peer.ClusterENIs {
-			if _, err := plan.Resolve(end.peer); err != nil {
+			if _, err := end.peer.Resolve(plan); err != nil {
 				errs = append(errs, field.NotFound(pp, end.peer.String()))
 			}
 		}
@@ -310,7 +311,7 @@ func (r Rule) hybridEnd() []Peer {
 type RuleSet []Rule
 
 // ValidateAt checks every rule.
-func (rs RuleSet) ValidateAt(fp *field.Path, plan Plan) field.ErrorList {
+func (rs RuleSet) ValidateAt(fp *field.Path, plan netplan.Plan) field.ErrorList {
 	var errs field.ErrorList
 	for i, r := range rs {
 		errs = append(errs, r.ValidateAt(fp.Index(i), plan)...)

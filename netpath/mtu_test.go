@@ -1,4 +1,4 @@
-package netplan_test
+package netpath_test
 
 import (
 	"fmt"
@@ -12,24 +12,26 @@ import (
 
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
-	"github.com/hybridkit/hybridkit/netplan"
+	"github.com/hybridkit/hybridkit/netpath"
 )
+
+func addr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 func TestPathMTU(t *testing.T) {
 	tests := []struct {
 		name    string
-		path    netplan.Path
+		path    netpath.Path
 		mtu     int
 		limit   int
 		pod     int
 		payload int
 	}{
-		{"guide: jumbo on-prem, DX transit VIF, TGW", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXTransitVIF, MTU: 8500}, {Kind: netplan.HopTransitGateway}, {Kind: netplan.HopVPC}}, Encapsulation: netplan.EncapVXLAN}, 8500, 1, 8450, 8472},
+		{"guide: jumbo on-prem, DX transit VIF, TGW", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 9000}, {Kind: netpath.HopDXTransitVIF, MTU: 8500}, {Kind: netpath.HopTransitGateway}, {Kind: netpath.HopVPC}}, Encapsulation: netpath.EncapVXLAN}, 8500, 1, 8450, 8472},
 		// The API's supported values for a private VIF are 1500 and 8500.
-		{"DX private VIF without TGW", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXPrivateVIF, MTU: 8500}, {Kind: netplan.HopVPC}}}, 8500, 1, 8500, 8472},
-		{"DX private VIF at 1500", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem}, {Kind: netplan.HopDXPrivateVIF, MTU: 1500}}, Encapsulation: netplan.EncapVXLAN}, 1500, 1, 1450, 1472},
-		{"site-to-site VPN", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 1500}, {Kind: netplan.HopSiteToSiteVPN}, {Kind: netplan.HopTransitGateway}}, Encapsulation: netplan.EncapGeneve}, 1446, 1, 1396, 1418},
-		{"wireguard", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}}, Encapsulation: netplan.EncapWireGuard}, 9000, 0, 8920, 8972},
+		{"DX private VIF without TGW", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 9000}, {Kind: netpath.HopDXPrivateVIF, MTU: 8500}, {Kind: netpath.HopVPC}}}, 8500, 1, 8500, 8472},
+		{"DX private VIF at 1500", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem}, {Kind: netpath.HopDXPrivateVIF, MTU: 1500}}, Encapsulation: netpath.EncapVXLAN}, 1500, 1, 1450, 1472},
+		{"site-to-site VPN", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 1500}, {Kind: netpath.HopSiteToSiteVPN}, {Kind: netpath.HopTransitGateway}}, Encapsulation: netpath.EncapGeneve}, 1446, 1, 1396, 1418},
+		{"wireguard", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 9000}}, Encapsulation: netpath.EncapWireGuard}, 9000, 0, 8920, 8972},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +44,7 @@ func TestPathMTU(t *testing.T) {
 			}
 		})
 	}
-	got := netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopTransitGateway}}}.PingCommand(addr("10.0.1.10"))
+	got := netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopTransitGateway}}}.PingCommand(addr("10.0.1.10"))
 	if strings.Join(got, " ") != "ping -M do -s 8472 -c 3 10.0.1.10" {
 		t.Errorf("PingCommand = %v", got)
 	}
@@ -51,18 +53,18 @@ func TestPathMTU(t *testing.T) {
 func TestPathValidate(t *testing.T) {
 	tests := []struct {
 		name string
-		path netplan.Path
+		path netpath.Path
 		fld  string
 		typ  field.ErrorType
 	}{
-		{"no hops", netplan.Path{}, "hops", field.ErrorTypeRequired},
-		{"tgw 9001", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopTransitGateway, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
-		{"private vif 9000", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXPrivateVIF, MTU: 9000}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
-		{"private vif 9001 (the older user guide's)", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXPrivateVIF, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
-		{"transit vif 9001", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopDXTransitVIF, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
-		{"on-prem 10000", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 10000}}}, "hops[0].mtu", field.ErrorTypeInvalid},
-		{"kind", netplan.Path{Hops: []netplan.Hop{{Kind: "mpls"}}}, "hops[0].kind", field.ErrorTypeNotSupported},
-		{"encap", netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopVPC}}, Encapsulation: "gre"}, "encapsulation", field.ErrorTypeNotSupported},
+		{"no hops", netpath.Path{}, "hops", field.ErrorTypeRequired},
+		{"tgw 9001", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopTransitGateway, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"private vif 9000", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopDXPrivateVIF, MTU: 9000}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"private vif 9001 (the older user guide's)", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopDXPrivateVIF, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"transit vif 9001", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopDXTransitVIF, MTU: 9001}}}, "hops[0].mtu", field.ErrorTypeNotSupported},
+		{"on-prem 10000", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 10000}}}, "hops[0].mtu", field.ErrorTypeInvalid},
+		{"kind", netpath.Path{Hops: []netpath.Hop{{Kind: "mpls"}}}, "hops[0].kind", field.ErrorTypeNotSupported},
+		{"encap", netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopVPC}}, Encapsulation: "gre"}, "encapsulation", field.ErrorTypeNotSupported},
 	}
 	for _, tt := range tests {
 		errs := ivalidation.FieldErrors(tt.path.Validate())
@@ -73,12 +75,12 @@ func TestPathValidate(t *testing.T) {
 }
 
 func TestPathLint(t *testing.T) {
-	p := netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXTransitVIF, MTU: 8500}, {Kind: netplan.HopTransitGateway, Name: "tgw"}}}
+	p := netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 9000}, {Kind: netpath.HopDXTransitVIF, MTU: 8500}, {Kind: netpath.HopTransitGateway, Name: "tgw"}}}
 	var codes []string
 	for _, f := range p.Lint(9000) {
 		codes = append(codes, f.Code)
 	}
-	if !slices.Equal(codes, []string{netplan.CodeNodeMTUHigh, netplan.CodeJumboClaim}) {
+	if !slices.Equal(codes, []string{netpath.CodeNodeMTUHigh, netpath.CodeJumboClaim}) {
 		t.Errorf("Lint(9000) = %v", codes)
 	}
 	if fs := p.Lint(8500); len(fs) != 0 {
@@ -87,34 +89,34 @@ func TestPathLint(t *testing.T) {
 }
 
 func TestGradeBoundaries(t *testing.T) {
-	th := netplan.GuideThresholds()
-	grade := func(m netplan.Measurement) []string {
+	th := netpath.GuideThresholds()
+	grade := func(m netpath.Measurement) []string {
 		var out []string
 		for _, g := range th.Grade(m) {
 			out = append(out, g.Metric+"="+g.Grade.String())
 		}
 		return out
 	}
-	lat := func(d time.Duration) netplan.Measurement {
-		return netplan.Measurement{Latency: d, Measured: []string{"latency"}}
+	lat := func(d time.Duration) netpath.Measurement {
+		return netpath.Measurement{Latency: d, Measured: []string{"latency"}}
 	}
 	for _, tc := range []struct {
-		m    netplan.Measurement
+		m    netpath.Measurement
 		want string
 	}{
 		{lat(4999 * time.Microsecond), "latency=good"},
 		{lat(5 * time.Millisecond), "latency=warning"},
 		{lat(10 * time.Millisecond), "latency=warning"},
 		{lat(10*time.Millisecond + 1), "latency=critical"},
-		{netplan.Measurement{Jitter: 2 * time.Millisecond, Measured: []string{"jitter"}}, "jitter=warning"},
-		{netplan.Measurement{Jitter: 6 * time.Millisecond, Measured: []string{"jitter"}}, "jitter=critical"},
-		{netplan.Measurement{LossPPM: 99, Measured: []string{"loss"}}, "loss=good"},
-		{netplan.Measurement{LossPPM: 100, Measured: []string{"loss"}}, "loss=warning"},
-		{netplan.Measurement{LossPPM: 1001, Measured: []string{"loss"}}, "loss=critical"},
-		{netplan.Measurement{Bandwidth: 10_000_000_001, Measured: []string{"bandwidth"}}, "bandwidth=good"},
-		{netplan.Measurement{Bandwidth: 10_000_000_000, Measured: []string{"bandwidth"}}, "bandwidth=warning"},
-		{netplan.Measurement{Bandwidth: 5_000_000_000, Measured: []string{"bandwidth"}}, "bandwidth=warning"},
-		{netplan.Measurement{Bandwidth: 4_999_999_999, Measured: []string{"bandwidth"}}, "bandwidth=critical"},
+		{netpath.Measurement{Jitter: 2 * time.Millisecond, Measured: []string{"jitter"}}, "jitter=warning"},
+		{netpath.Measurement{Jitter: 6 * time.Millisecond, Measured: []string{"jitter"}}, "jitter=critical"},
+		{netpath.Measurement{LossPPM: 99, Measured: []string{"loss"}}, "loss=good"},
+		{netpath.Measurement{LossPPM: 100, Measured: []string{"loss"}}, "loss=warning"},
+		{netpath.Measurement{LossPPM: 1001, Measured: []string{"loss"}}, "loss=critical"},
+		{netpath.Measurement{Bandwidth: 10_000_000_001, Measured: []string{"bandwidth"}}, "bandwidth=good"},
+		{netpath.Measurement{Bandwidth: 10_000_000_000, Measured: []string{"bandwidth"}}, "bandwidth=warning"},
+		{netpath.Measurement{Bandwidth: 5_000_000_000, Measured: []string{"bandwidth"}}, "bandwidth=warning"},
+		{netpath.Measurement{Bandwidth: 4_999_999_999, Measured: []string{"bandwidth"}}, "bandwidth=critical"},
 	} {
 		if got := strings.Join(grade(tc.m), ","); got != tc.want {
 			t.Errorf("Grade(%+v) = %s, want %s", tc.m, got, tc.want)
@@ -123,14 +125,14 @@ func TestGradeBoundaries(t *testing.T) {
 }
 
 func TestParsePingCaptures(t *testing.T) {
-	m, err := netplan.ParsePing(testkit.ReadTestdata(t, "ping-loopback.txt"))
+	m, err := netpath.ParsePing(testkit.ReadTestdata(t, "ping-loopback.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Latency != 49*time.Microsecond || m.Jitter != 19*time.Microsecond || m.LossPPM != 0 || !slices.Equal(m.Measured, []string{"latency", "jitter", "loss"}) {
 		t.Errorf("loopback = %+v", m)
 	}
-	m, err = netplan.ParsePing(testkit.ReadTestdata(t, "ping-lossy.txt"))
+	m, err = netpath.ParsePing(testkit.ReadTestdata(t, "ping-lossy.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,21 +140,21 @@ func TestParsePingCaptures(t *testing.T) {
 		t.Errorf("lossy capture loss = %d ppm, want 250000 (25%%)", m.LossPPM)
 	}
 	all := "PING 10.9.9.9 (10.9.9.9) 56(84) bytes of data.\n\n--- 10.9.9.9 ping statistics ---\n5 packets transmitted, 0 received, 100% packet loss, time 4093ms\n"
-	m, err = netplan.ParsePing([]byte(all))
+	m, err = netpath.ParsePing([]byte(all))
 	if err != nil || m.LossPPM != 1_000_000 || slices.Contains(m.Measured, "latency") {
 		t.Errorf("all lost = %+v, %v", m, err)
 	}
 	errs := "3 packets transmitted, 2 received, +1 errors, 33.3333% packet loss, time 2003ms\nrtt min/avg/max/mdev = 1.1/2.2/3.3/0.5 ms\n"
-	if m, err := netplan.ParsePing([]byte(errs)); err != nil || m.LossPPM != 333333 || m.Latency != 2200*time.Microsecond {
+	if m, err := netpath.ParsePing([]byte(errs)); err != nil || m.LossPPM != 333333 || m.Latency != 2200*time.Microsecond {
 		t.Errorf("with errors = %+v, %v", m, err)
 	}
-	if _, err := netplan.ParsePing([]byte("ping: connect: Network is unreachable\n")); err == nil {
+	if _, err := netpath.ParsePing([]byte("ping: connect: Network is unreachable\n")); err == nil {
 		t.Errorf("accepted output without statistics")
 	}
 }
 
 func TestParseIperf3Capture(t *testing.T) {
-	m, err := netplan.ParseIperf3(testkit.ReadTestdata(t, "iperf3-loopback.json"))
+	m, err := netpath.ParseIperf3(testkit.ReadTestdata(t, "iperf3-loopback.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,8 +162,8 @@ func TestParseIperf3Capture(t *testing.T) {
 	if m.Bandwidth != 27141295147 || m.Retransmits != 5 {
 		t.Errorf("iperf3 = %+v", m)
 	}
-	g := netplan.GuideThresholds().Grade(m)
-	if len(g) != 1 || g[0].Grade != netplan.GradeGood || g[0].Value != "27.14 Gbps" {
+	g := netpath.GuideThresholds().Grade(m)
+	if len(g) != 1 || g[0].Grade != netpath.GradeGood || g[0].Value != "27.14 Gbps" {
 		t.Errorf("grade = %+v", g)
 	}
 	for name, in := range map[string]string{
@@ -170,14 +172,14 @@ func TestParseIperf3Capture(t *testing.T) {
 		"no end":       `{"start":{}}`,
 		"empty end":    `{"end":{}}`,
 	} {
-		if _, err := netplan.ParseIperf3([]byte(in)); err == nil || !strings.HasPrefix(err.Error(), "netplan: ") {
+		if _, err := netpath.ParseIperf3([]byte(in)); err == nil || !strings.HasPrefix(err.Error(), "netpath: ") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
 
 func TestMeasureCommands(t *testing.T) {
-	cmds, err := netplan.MeasureCommands(netplan.MeasureOptions{Target: addr("10.0.1.10"), NodeSelector: map[string]string{"eks.amazonaws.com/compute-type": "hybrid"}, PingPayload: 8472})
+	cmds, err := netpath.MeasureCommands(netpath.MeasureOptions{Target: addr("10.0.1.10"), NodeSelector: map[string]string{"eks.amazonaws.com/compute-type": "hybrid"}, PingPayload: 8472})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,10 +193,10 @@ func TestMeasureCommands(t *testing.T) {
 			t.Errorf("command %d = %s", i, strings.Join(c, " "))
 		}
 	}
-	if _, err := netplan.MeasureCommands(netplan.MeasureOptions{}); err == nil {
+	if _, err := netpath.MeasureCommands(netpath.MeasureOptions{}); err == nil {
 		t.Errorf("no target accepted")
 	}
-	host, err := netplan.MeasureOptions{HostNetwork: true}.PodCommand("x", "true")
+	host, err := netpath.MeasureOptions{HostNetwork: true}.PodCommand("x", "true")
 	if err != nil || !strings.Contains(strings.Join(host, " "), `--overrides={"spec":{"hostNetwork":true}}`) {
 		t.Errorf("PodCommand with host networking = %q, %v", host, err)
 	}
@@ -205,14 +207,14 @@ func FuzzParsePing(f *testing.F) {
 	f.Add(testkit.ReadTestdata(f, "ping-lossy.txt"))
 	f.Add([]byte("1 packets transmitted, 1 received, 0% packet loss\nrtt min/avg/max/mdev = 1/1/1/1 ms"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := netplan.ParsePing(data)
+		m, err := netpath.ParsePing(data)
 		if err != nil {
 			return
 		}
 		if m.LossPPM < 0 || m.LossPPM > 1_009_999 || m.Latency < 0 || m.Jitter < 0 {
 			t.Fatalf("implausible measurement %+v", m)
 		}
-		_ = netplan.GuideThresholds().Grade(m)
+		_ = netpath.GuideThresholds().Grade(m)
 	})
 }
 
@@ -220,7 +222,7 @@ func FuzzParseIperf3(f *testing.F) {
 	f.Add(testkit.ReadTestdata(f, "iperf3-loopback.json"))
 	f.Add([]byte(`{"end":{"sum":{"bits_per_second":1e9,"lost_percent":0.5,"jitter_ms":0.2}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := netplan.ParseIperf3(data)
+		m, err := netpath.ParseIperf3(data)
 		if err != nil {
 			return
 		}
@@ -231,14 +233,14 @@ func FuzzParseIperf3(f *testing.F) {
 }
 
 func ExamplePath() {
-	p := netplan.Path{
-		Hops: []netplan.Hop{
-			{Kind: netplan.HopOnPrem, Name: "dc-core", MTU: 9000},
-			{Kind: netplan.HopDXTransitVIF, Name: "dx-transit", MTU: 8500},
-			{Kind: netplan.HopTransitGateway, Name: "tgw"},
-			{Kind: netplan.HopVPC},
+	p := netpath.Path{
+		Hops: []netpath.Hop{
+			{Kind: netpath.HopOnPrem, Name: "dc-core", MTU: 9000},
+			{Kind: netpath.HopDXTransitVIF, Name: "dx-transit", MTU: 8500},
+			{Kind: netpath.HopTransitGateway, Name: "tgw"},
+			{Kind: netpath.HopVPC},
 		},
-		Encapsulation: netplan.EncapVXLAN,
+		Encapsulation: netpath.EncapVXLAN,
 	}
 	mtu, hop := p.MTU()
 	fmt.Println("path MTU", mtu, "limited by", p.Hops[hop].Name)
@@ -255,12 +257,12 @@ func ExampleParsePing() {
 100 packets transmitted, 100 received, 0% packet loss, time 19804ms
 rtt min/avg/max/mdev = 2.910/3.412/6.127/0.488 ms
 `)
-	m, err := netplan.ParsePing(out)
+	m, err := netpath.ParsePing(out)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, g := range netplan.GuideThresholds().Grade(m) {
+	for _, g := range netpath.GuideThresholds().Grade(m) {
 		fmt.Println(g.Metric, g.Value, g.Grade)
 	}
 	// Output:
@@ -271,7 +273,7 @@ rtt min/avg/max/mdev = 2.910/3.412/6.127/0.488 ms
 
 // TestPathLimits: every hop at the path MTU, with its effective MTU.
 func TestPathLimits(t *testing.T) {
-	p := netplan.Path{Hops: []netplan.Hop{{Kind: netplan.HopOnPrem, MTU: 9000}, {Kind: netplan.HopDXTransitVIF}, {Kind: netplan.HopTransitGateway}, {Kind: netplan.HopVPC}}}
+	p := netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 9000}, {Kind: netpath.HopDXTransitVIF}, {Kind: netpath.HopTransitGateway}, {Kind: netpath.HopVPC}}}
 	var got []string
 	for _, h := range p.Limits() {
 		got = append(got, fmt.Sprintf("%s:%d", h.Kind, h.MTU))
@@ -279,7 +281,7 @@ func TestPathLimits(t *testing.T) {
 	if want := []string{"dx-transit-vif:8500", "transit-gateway:8500"}; !slices.Equal(got, want) {
 		t.Errorf("Limits = %v, want %v", got, want)
 	}
-	if l := (netplan.Path{}).Limits(); l != nil {
+	if l := (netpath.Path{}).Limits(); l != nil {
 		t.Errorf("no hops: Limits = %v", l)
 	}
 }

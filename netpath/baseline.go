@@ -1,4 +1,4 @@
-package netplan
+package netpath
 
 import (
 	"encoding/json"
@@ -152,12 +152,12 @@ var (
 // Output without the statistics line is an error.
 func ParsePing(out []byte) (Measurement, error) {
 	if len(out) > 1<<20 {
-		return Measurement{}, errors.New("netplan: ping output is larger than 1 MiB")
+		return Measurement{}, errors.New("netpath: ping output is larger than 1 MiB")
 	}
 	var m Measurement
 	lm := pingLossRE.FindSubmatch(out)
 	if lm == nil {
-		return Measurement{}, errors.New("netplan: no \"packets transmitted, … received, …% packet loss\" line in the ping output")
+		return Measurement{}, errors.New("netpath: no \"packets transmitted, … received, …% packet loss\" line in the ping output")
 	}
 	ppm, err := parseDecimalPPM(string(lm[3]))
 	if err != nil {
@@ -188,7 +188,7 @@ func parseDecimalPPM(s string) (int64, error) {
 	w, err1 := strconv.ParseInt(whole, 10, 64)
 	f, err2 := strconv.ParseInt(frac, 10, 64)
 	if err1 != nil || err2 != nil || w > 100 {
-		return 0, fmt.Errorf("netplan: loss %q%% is not a percentage", s)
+		return 0, fmt.Errorf("netpath: loss %q%% is not a percentage", s)
 	}
 	return w*10000 + f, nil
 }
@@ -196,7 +196,7 @@ func parseDecimalPPM(s string) (int64, error) {
 func msDuration(s string) (time.Duration, error) {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || math.IsInf(f, 0) || f > 1e9 {
-		return 0, fmt.Errorf("netplan: %q ms is not a round-trip time", s)
+		return 0, fmt.Errorf("netpath: %q ms is not a round-trip time", s)
 	}
 	return time.Duration(math.Round(f * float64(time.Millisecond))), nil
 }
@@ -223,13 +223,13 @@ func ParseIperf3(out []byte) (Measurement, error) {
 		} `json:"end"`
 	}
 	if err := json.Unmarshal(out, &doc); err != nil {
-		return Measurement{}, fmt.Errorf("netplan: iperf3 -J output is not JSON: %w", err)
+		return Measurement{}, fmt.Errorf("netpath: iperf3 -J output is not JSON: %w", err)
 	}
 	if doc.Error != "" {
-		return Measurement{}, fmt.Errorf("netplan: iperf3 reported: %s", doc.Error)
+		return Measurement{}, fmt.Errorf("netpath: iperf3 reported: %s", doc.Error)
 	}
 	if doc.End == nil {
-		return Measurement{}, errors.New("netplan: iperf3 -J output has no end summary (was the test interrupted?)")
+		return Measurement{}, errors.New("netpath: iperf3 -J output has no end summary (was the test interrupted?)")
 	}
 	var m Measurement
 	switch {
@@ -246,10 +246,10 @@ func ParseIperf3(out []byte) (Measurement, error) {
 		m.Jitter = time.Duration(math.Round(s.JitterMS * float64(time.Millisecond)))
 		m.Measured = []string{"jitter", "loss", "bandwidth"}
 	default:
-		return Measurement{}, errors.New("netplan: iperf3 -J output has neither sum_received nor sum")
+		return Measurement{}, errors.New("netpath: iperf3 -J output has neither sum_received nor sum")
 	}
 	if m.Bandwidth < 0 || m.Retransmits < 0 {
-		return Measurement{}, errors.New("netplan: iperf3 -J output has negative totals")
+		return Measurement{}, errors.New("netpath: iperf3 -J output has negative totals")
 	}
 	return m, nil
 }
@@ -310,7 +310,7 @@ func (o MeasureOptions) PodCommand(name string, cmd ...string) ([]string, error)
 // and an iperf3 run with JSON output for bandwidth.
 func MeasureCommands(o MeasureOptions) ([][]string, error) {
 	if !o.Target.IsValid() {
-		return nil, errors.New("netplan: the measurement needs a target address")
+		return nil, errors.New("netpath: the measurement needs a target address")
 	}
 	if o.Image == "" {
 		o.Image = "networkstatic/iperf3"
@@ -322,7 +322,7 @@ func MeasureCommands(o MeasureOptions) ([][]string, error) {
 		o.Streams = 4
 	}
 	if o.Seconds < 1 || o.Streams < 1 || o.Streams > 128 {
-		return nil, fmt.Errorf("netplan: %d seconds and %d streams are not a measurement", o.Seconds, o.Streams)
+		return nil, fmt.Errorf("netpath: %d seconds and %d streams are not a measurement", o.Seconds, o.Streams)
 	}
 	target := o.Target.String()
 	cmds := [][]string{

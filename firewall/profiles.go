@@ -1,7 +1,8 @@
-package netplan
+package firewall
 
 import (
 	"fmt"
+	"github.com/hybridkit/hybridkit/netplan"
 	"net/netip"
 	"slices"
 
@@ -13,13 +14,13 @@ import (
 
 // Finding codes of LintRules.
 const (
-	CodeKubeletDirection = "netplan/kubelet-port-direction"
-	CodeAPIPort6443      = "netplan/api-port-6443"
-	CodeIstioMixer       = "netplan/istio-15004"
-	CodeCalicoFelixPort  = "netplan/calico-9099"
+	CodeKubeletDirection = "firewall/kubelet-port-direction"
+	CodeAPIPort6443      = "firewall/api-port-6443"
+	CodeIstioMixer       = "firewall/istio-15004"
+	CodeCalicoFelixPort  = "firewall/calico-9099"
 	// CodeOnPremSecurityGroup: a rule names the hybrid side by a security
 	// group, which can hold no hybrid node.
-	CodeOnPremSecurityGroup = "netplan/on-prem-security-group"
+	CodeOnPremSecurityGroup = "firewall/on-prem-security-group"
 )
 
 func finding(l advice.Level, code, fld, msg, ref string) advice.Finding {
@@ -162,13 +163,13 @@ func rule(profile string, proto Protocol, ports PortRange, dir Direction, from, 
 // Calico, from plan.CNI), and Istio, NFS and Route 53 Resolver flows when
 // asked. Invalid options or a plan without the networks a rule needs are
 // errors.
-func Profiles(plan Plan, o ProfileOptions) (RuleSet, error) {
+func Profiles(plan netplan.Plan, o ProfileOptions) (RuleSet, error) {
 	plan.Default()
 	if errs := o.ValidateAt(nil); len(errs) > 0 {
-		return nil, ivalidation.ToError("netplan", errs)
+		return nil, ivalidation.ToError("firewall", errs)
 	}
 	sets := []RuleSet{CoreProfile(plan, o), NodeHostProfile()}
-	if plan.CNI == CNICalico {
+	if plan.CNI == netplan.CNICalico {
 		sets = append(sets, CalicoProfile(o))
 	} else {
 		sets = append(sets, CiliumProfile(o))
@@ -184,7 +185,7 @@ func Profiles(plan Plan, o ProfileOptions) (RuleSet, error) {
 	}
 	rs := Merge(sets...)
 	if errs := rs.ValidateAt(field.NewPath("rules"), plan); len(errs) > 0 {
-		return nil, ivalidation.ToError("netplan", errs)
+		return nil, ivalidation.ToError("firewall", errs)
 	}
 	return rs, nil
 }
@@ -194,10 +195,10 @@ func Profiles(plan Plan, o ProfileOptions) (RuleSet, error) {
 // kubelet on 10250 and webhooks on the pod network, pods resolve names on
 // 53, and nodes refresh credentials over HTTPS. Rules that need a remote pod
 // network are left out when the plan has none.
-func CoreProfile(plan Plan, o ProfileOptions) RuleSet {
+func CoreProfile(plan netplan.Plan, o ProfileOptions) RuleSet {
 	const p = "eks-hybrid"
-	node, pod, cluster := PeerRole(RoleRemoteNode), PeerRole(RoleRemotePod), PeerClusterENIs()
-	hasPods := len(plan.ByRole(RoleRemotePod)) > 0
+	node, pod, cluster := PeerRole(netplan.RoleRemoteNode), PeerRole(netplan.RoleRemotePod), PeerClusterENIs()
+	hasPods := len(plan.ByRole(netplan.RoleRemotePod)) > 0
 	rs := RuleSet{
 		rule(p, ProtoTCP, Port(443), Outbound, node, cluster, true, "kubelet and kube-proxy to the EKS API server", refEKSNetworking),
 		rule(p, ProtoTCP, Port(10250), Inbound, cluster, node, true, "EKS control plane to the kubelet (logs, exec, port-forward)", refEKSNetworking),
@@ -233,7 +234,7 @@ func CoreProfile(plan Plan, o ProfileOptions) RuleSet {
 			rs = append(rs, rule(p, ProtoTCP, Port(443), Outbound, pod, PeerEndpoint("sts."+o.Region+".amazonaws.com"), false, "IRSA: pods to STS", refEKSNetworking))
 		}
 		if o.CoreDNSInCloud {
-			vpc := PeerRole(RoleVPC)
+			vpc := PeerRole(netplan.RoleVPC)
 			for _, proto := range []Protocol{ProtoTCP, ProtoUDP} {
 				rs = append(rs,
 					rule(p, proto, Port(53), Outbound, pod, vpc, true, "DNS from hybrid pods to the CoreDNS replica in the VPC", refEKSNetworking),
@@ -249,7 +250,7 @@ func CoreProfile(plan Plan, o ProfileOptions) RuleSet {
 // the node: the kubelet, kube-proxy's health check and the NodePort range.
 func NodeHostProfile() RuleSet {
 	const p = "node-host"
-	node := PeerRole(RoleRemoteNode)
+	node := PeerRole(netplan.RoleRemoteNode)
 	any := Peer{Any: true}
 	return RuleSet{
 		rule(p, ProtoTCP, Port(10250), Inbound, PeerClusterENIs(), node, true, "EKS control plane to the kubelet (logs, exec, port-forward)", refNodeadmPorts),
@@ -262,7 +263,7 @@ func NodeHostProfile() RuleSet {
 // Hybrid Nodes use), health checks, and WireGuard when enabled.
 func CiliumProfile(o ProfileOptions) RuleSet {
 	const p = "cilium"
-	node := PeerRole(RoleRemoteNode)
+	node := PeerRole(netplan.RoleRemoteNode)
 	echo := uint8(8)
 	rs := RuleSet{
 		rule(p, ProtoUDP, Port(8472), Internal, node, node, true, "Cilium VXLAN overlay", refCilium),
@@ -281,7 +282,7 @@ func CiliumProfile(o ProfileOptions) RuleSet {
 // port 9091 stay on the node and need no rule across the network.
 func CalicoProfile(o ProfileOptions) RuleSet {
 	const p = "calico"
-	node := PeerRole(RoleRemoteNode)
+	node := PeerRole(netplan.RoleRemoteNode)
 	var rs RuleSet
 	if o.CalicoEncapsulation == "ipip" {
 		rs = append(rs, rule(p, ProtoIPIP, PortRange{}, Internal, node, node, true, "Calico IP-in-IP overlay", refCalico))
@@ -302,7 +303,7 @@ func CalicoProfile(o ProfileOptions) RuleSet {
 // inside the pod since Mixer was removed in Istio 1.8).
 func IstioProfile() RuleSet {
 	const p = "istio"
-	pod := PeerRole(RoleRemotePod)
+	pod := PeerRole(netplan.RoleRemotePod)
 	return RuleSet{
 		rule(p, ProtoTCP, Port(15008), Internal, pod, pod, true, "Istio HBONE mTLS tunnel between workloads", refIstio),
 		rule(p, ProtoTCP, Port(15010), Internal, pod, pod, false, "istiod xDS (plaintext)", refIstio),
@@ -317,20 +318,20 @@ func IstioProfile() RuleSet {
 
 // NFSProfile is the flows to an on-premises NFS server: 2049, and for NFSv3
 // rpcbind (111) and mountd.
-func NFSProfile(plan Plan, n NFSShare) RuleSet {
+func NFSProfile(plan netplan.Plan, n NFSShare) RuleSet {
 	const p = "nfs"
 	server := PeerHost(n.Server)
 	clients := n.Clients
 	if len(clients) == 0 {
-		clients = []Peer{PeerRole(RoleVPC)}
-		if len(plan.ByRole(RoleRemoteNode)) > 0 {
-			clients = append(clients, PeerRole(RoleRemoteNode))
+		clients = []Peer{PeerRole(netplan.RoleVPC)}
+		if len(plan.ByRole(netplan.RoleRemoteNode)) > 0 {
+			clients = append(clients, PeerRole(netplan.RoleRemoteNode))
 		}
 	}
 	var rs RuleSet
 	for _, c := range clients {
 		dir := Inbound
-		if c.Role == RoleRemotePod || c.Role == RoleRemoteNode {
+		if c.Role == netplan.RoleRemotePod || c.Role == netplan.RoleRemoteNode {
 			dir = Internal
 		}
 		rs = append(rs, rule(p, ProtoTCP, Port(2049), dir, c, server, true, "NFS", refNFS))
@@ -369,7 +370,7 @@ func ResolverProfile(r ResolverFlows) RuleSet {
 		}
 		if len(outs) == 0 {
 			for _, proto := range []Protocol{ProtoTCP, ProtoUDP} {
-				rs = append(rs, rule(p, proto, Port(53), Inbound, PeerRole(RoleSubnet), PeerHost(dns), true, "Route 53 Resolver outbound endpoint to on-premises DNS", refResolver))
+				rs = append(rs, rule(p, proto, Port(53), Inbound, PeerRole(netplan.RoleSubnet), PeerHost(dns), true, "Route 53 Resolver outbound endpoint to on-premises DNS", refResolver))
 			}
 		}
 	}
@@ -386,9 +387,9 @@ func StubDomainProfile(servers []netip.Addr, hybridPods bool) RuleSet {
 	var rs RuleSet
 	for _, dns := range servers {
 		for _, proto := range []Protocol{ProtoTCP, ProtoUDP} {
-			rs = append(rs, rule(p, proto, Port(53), Inbound, PeerRole(RoleVPC), PeerHost(dns), true, "CoreDNS replicas on cloud nodes forward the on-premises zones", ref))
+			rs = append(rs, rule(p, proto, Port(53), Inbound, PeerRole(netplan.RoleVPC), PeerHost(dns), true, "CoreDNS replicas on cloud nodes forward the on-premises zones", ref))
 			if hybridPods {
-				rs = append(rs, rule(p, proto, Port(53), Internal, PeerRole(RoleRemotePod), PeerHost(dns), true, "CoreDNS replicas on hybrid nodes forward the on-premises zones", ref))
+				rs = append(rs, rule(p, proto, Port(53), Internal, PeerRole(netplan.RoleRemotePod), PeerHost(dns), true, "CoreDNS replicas on hybrid nodes forward the on-premises zones", ref))
 			}
 		}
 	}
