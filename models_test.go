@@ -9,7 +9,9 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
@@ -22,6 +24,23 @@ func models() []any {
 		nodeconfig.NodeConfig{},
 		nodeconfig.ClusterDetails{},
 		nodeconfig.IAMRolesAnywhere{},
+		netpath.Measurement{},
+		blueprint.Blueprint{},
+		blueprint.Cluster{},
+		blueprint.VPC{},
+		blueprint.Subnet{},
+		blueprint.Site{},
+		blueprint.Connectivity{},
+		blueprint.DirectConnect{},
+		blueprint.Endpoint{},
+		blueprint.Credentials{},
+		blueprint.RolesAnywhereCredentials{},
+		blueprint.NodePool{},
+		blueprint.GPU{},
+		blueprint.GPUSharing{},
+		blueprint.Export{},
+		blueprint.Workloads{},
+		blueprint.Pricing{},
 	}
 }
 

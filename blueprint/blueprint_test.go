@@ -335,7 +335,7 @@ func TestParseRefusesWithPaths(t *testing.T) {
 		got = append(got, e.Field)
 	}
 	// Unknown keys and bad values together, in document order.
-	if !slices.Equal(got, []string{"cluster.nodeName", "dns.zones[0]", "vpc.cidr"}) {
+	if !slices.Equal(got, []string{"cluster.nodeName", "vpc.cidr", "dns.zones[0]"}) {
 		t.Errorf("unknown key and bad values: %v (%v)", got, err)
 	}
 	doc = strings.Replace(doc, "  nodeName: x\n", "", 1)
@@ -344,7 +344,7 @@ func TestParseRefusesWithPaths(t *testing.T) {
 	for _, e := range ivalidation.FieldErrors(err) {
 		got = append(got, e.Field)
 	}
-	if !slices.Equal(got, []string{"dns.zones[0]", "vpc.cidr"}) {
+	if !slices.Equal(got, []string{"vpc.cidr", "dns.zones[0]"}) {
 		t.Errorf("bad values: %v (%v)", got, err)
 	}
 }
@@ -474,5 +474,31 @@ func iraCredentials() blueprint.Credentials {
 			TrustAnchorARN: "arn:aws:rolesanywhere:ap-northeast-2:111122223333:trust-anchor/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
 			ProfileARN:     "arn:aws:rolesanywhere:ap-northeast-2:111122223333:profile/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
 		},
+	}
+}
+
+// TestMarshalReadingOrder: the sections come in reading order, each after
+// its comment, and read back.
+func TestMarshalReadingOrder(t *testing.T) {
+	y, err := blueprint.Marshal(blueprint.Reference())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	lines := strings.Split(string(y), "\n")
+	for i, l := range lines {
+		if l != "" && l[0] != ' ' && l[0] != '#' && l[0] != '-' {
+			keys = append(keys, strings.TrimSuffix(strings.Fields(l)[0], ":"))
+			if i == 0 || !strings.HasPrefix(lines[i-1], "# ") {
+				t.Errorf("section %s has no comment above it", l)
+			}
+		}
+	}
+	want := []string{"cluster", "vpc", "site", "connectivity", "cni", "credentials", "nodePools", "dns", "storage", "workloads", "pricing"}
+	if !slices.Equal(keys, want) {
+		t.Errorf("sections %v, want %v", keys, want)
+	}
+	if _, err := blueprint.Parse(y); err != nil {
+		t.Error(err)
 	}
 }

@@ -15,8 +15,6 @@ const (
 	DefaultTrainingImage    = "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime"
 	DefaultWebImage         = "public.ecr.aws/nginx/nginx:1.27"
 	DefaultCriticalReplicas = 6
-	PricingTiered           = "tiered"
-	PricingGuideFlat        = "flat-guide"
 )
 
 // Default fills what the blueprint leaves unset: Cilium, private endpoint
@@ -44,10 +42,8 @@ func (b *Blueprint) Default() {
 	if dx := b.Connectivity.DirectConnect; dx != nil && dx.VIF == "" {
 		dx.VIF = "transit"
 	}
-	if len(b.DNS.ForwardToAWS) == 0 && b.Cluster.EndpointHost != "" {
-		if d, err := dnsplan.ParseDomain(b.Cluster.EndpointHost); err == nil {
-			b.DNS.ForwardToAWS = []dnsplan.Domain{d}
-		}
+	if len(b.DNS.ForwardToAWS) == 0 && !b.Cluster.EndpointHost.IsZero() {
+		b.DNS.ForwardToAWS = []dnsplan.Domain{b.Cluster.EndpointHost}
 	}
 	for i := range b.Storage {
 		e := &b.Storage[i]

@@ -3,11 +3,13 @@ package blueprint_test
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/blueprint"
 )
 
@@ -52,6 +54,37 @@ func ExampleRender_errors() {
 		}
 	}
 	// Output:
-	// nodePools[0].firstAddress Invalid value
 	// dns.inbound.ips[0].subnet Not found
+	// nodePools[0].firstAddress Invalid value
+}
+
+func ExampleBlueprint_Validate() {
+	b := blueprint.Reference()
+	b.NodePools[0].Count = 0
+	b.Site.Zone = ""
+	fmt.Println(b.Validate())
+	// Output:
+	// blueprint: 2 invalid fields: site.zone: Required value; nodePools[0].count: Invalid value: 0: must be at least 1
+}
+
+func ExampleBlueprint_ValidateAt() {
+	b := blueprint.Reference()
+	b.Storage[0].Server = netip.MustParseAddr("172.31.5.5")
+	for _, e := range b.ValidateAt(field.NewPath("spec")) {
+		fmt.Println(e.Field)
+	}
+	// Output:
+	// spec.storage[0].server
+}
+
+func ExampleBlueprint_Lint() {
+	for _, f := range blueprint.Reference().Lint() {
+		if f.Level == advice.Warning {
+			fmt.Println(f.Code, "at", f.Field)
+		}
+	}
+	// Output:
+	// dnsplan/local-domain at dns.zones[0]
+	// storage/path-not-measured at storage[0].measurement.bandwidthBps
+	// storage/path-not-measured at storage[0].measurement.latency
 }

@@ -5,11 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/blueprint"
 )
 
 // FuzzParseRender parses arbitrary bytes as a blueprint and renders what
-// validates. Whatever the input: no panic; every path of the bundle is a
+// validates. Whatever the input: no panic; every error and finding names
+// a field of the blueprint (and none is an internal error: a blueprint
+// whose fields pass builds models their packages accept); every path of the bundle is a
 // valid local path; the activation code is in the NodeConfigs and nowhere
 // else — no other file, no error, no finding; and a second render gives
 // the same bytes.
@@ -46,6 +50,11 @@ func FuzzParseRender(f *testing.F) {
 		for i := range b.NodePools {
 			b.NodePools[i].Count = min(b.NodePools[i].Count, 4)
 		}
+		for _, e := range b.ValidateAt(nil) {
+			if !inSchema(e.Field) || e.Type == field.ErrorTypeInternal {
+				t.Fatalf("an error outside the blueprint's fields, or a bug: %v", e)
+			}
+		}
 		bundle, findings, err := blueprint.Render(b)
 		if err != nil {
 			if leaks(err.Error()) {
@@ -56,6 +65,9 @@ func FuzzParseRender(f *testing.F) {
 		for _, fl := range findings {
 			if leaks(fl.String()) {
 				t.Fatalf("a finding shows the activation code: %s", fl)
+			}
+			if fl.Field != "" && !inSchema(fl.Field) {
+				t.Fatalf("a finding outside the blueprint's fields: %s", fl)
 			}
 		}
 		again, _, err := blueprint.Render(b)

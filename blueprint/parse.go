@@ -1,7 +1,10 @@
 package blueprint
 
 import (
+	"bytes"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/hybridkit/hybridkit/internal/strict"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
@@ -35,13 +38,68 @@ func Parse(data []byte) (Blueprint, error) {
 }
 
 // Marshal writes the blueprint as YAML that Parse reads back to the same
-// value: the starting point for a user's own (see Reference). The SSM
-// activation code, if any, is written: keep the file as secret as the
-// code.
+// value: the starting point for a user's own (see Reference). The
+// sections come in reading order — the cluster, its VPC, the site, the
+// link, the credentials, the node pools, DNS, storage, workloads,
+// pricing — each after a one-line comment; keys within a section are
+// sorted. The SSM activation code, if any, is written: keep the file as
+// secret as the code.
 func Marshal(b Blueprint) ([]byte, error) {
-	y, err := yamlenc.Marshal(b)
+	tree, err := yamlenc.Tree(b)
 	if err != nil {
 		return nil, fmt.Errorf("blueprint: %w", err)
 	}
-	return y, nil
+	sections, _ := tree.(map[string]any)
+	var out bytes.Buffer
+	t := reflect.TypeFor[Blueprint]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		v, ok := sections[name]
+		if !ok {
+			continue // empty and omitted
+		}
+		y, err := yamlenc.MarshalTree(map[string]any{name: v})
+		if err != nil {
+			return nil, fmt.Errorf("blueprint: %w", err)
+		}
+		if out.Len() > 0 {
+			out.WriteByte('\n')
+		}
+		out.WriteString("# " + sectionComment(name) + "\n")
+		out.Write(y)
+	}
+	return out.Bytes(), nil
+}
+
+// sectionComment is the line Marshal writes above a top-level section.
+func sectionComment(name string) string {
+	switch name {
+	case "cluster":
+		return "The EKS cluster the hybrid nodes join."
+	case "vpc":
+		return "The cluster's VPC: its subnets hold the cluster's interfaces, the Transit Gateway attachment and the Resolver endpoints."
+	case "site":
+		return "The on-premises site: its networks, and the remote node and pod networks registered with the cluster."
+	case "connectivity":
+		return "The link between the site and the VPC, through a Transit Gateway."
+	case "cni":
+		return "The CNI on the hybrid nodes: cilium or calico."
+	case "istio":
+		return "Open Istio's ports in the firewall rules."
+	case "credentials":
+		return "How the nodes authenticate to AWS: an SSM hybrid activation or IAM Roles Anywhere."
+	case "nodePools":
+		return "The hybrid servers, in pools of identical machines."
+	case "gpuSharing":
+		return "Sharing each GPU between pods through the NVIDIA device plugin."
+	case "dns":
+		return "Hybrid DNS: the site's zones and servers and the Route 53 Resolver endpoints."
+	case "storage":
+		return "On-premises NFS exports to mount in the cluster."
+	case "workloads":
+		return "The example workloads and their images."
+	case "pricing":
+		return "Cost inputs: the price table, the month, a currency, and what to compare with."
+	}
+	return name
 }

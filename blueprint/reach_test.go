@@ -52,7 +52,7 @@ var codeReach = map[string]reach{
 	// blueprint
 	"blueprint/no-activation": {mutate: func(b *blueprint.Blueprint) { b.Credentials.SSM = nil }},
 	"blueprint/no-cost-explorer": {mutate: func(b *blueprint.Blueprint) {
-		b.Cluster.Region, b.Cluster.EndpointHost = "us-gov-west-1", ""
+		b.Cluster.Region, b.Cluster.EndpointHost = "us-gov-west-1", dnsplan.Domain{}
 		b.VPC.Subnets[0].AZ, b.VPC.Subnets[1].AZ = "us-gov-west-1a", "us-gov-west-1b"
 	}},
 	"blueprint/no-mtu-probe": {mutate: func(*blueprint.Blueprint) {}},
@@ -103,7 +103,7 @@ var codeReach = map[string]reach{
 	"dnsplan/mixed-cluster-coredns":              {never: "the same advice reaches the report as placement/mixed-cluster (MixedClusterRules covers CoreDNS placement); the blueprint does not repeat it"},
 	"dnsplan/private-endpoint-resolves-publicly": {mutate: func(*blueprint.Blueprint) {}},
 	"dnsplan/public-and-private-endpoint": {mutate: func(b *blueprint.Blueprint) {
-		b.Cluster.EndpointAccess, b.Cluster.EndpointHost = dnsplan.AccessPublicAndPrivate, ""
+		b.Cluster.EndpointAccess, b.Cluster.EndpointHost = dnsplan.AccessPublicAndPrivate, dnsplan.Domain{}
 	}},
 	"dnsplan/rule-loop": {errPath: "dns.zones[0]", mutate: func(b *blueprint.Blueprint) {
 		b.DNS.ForwardToAWS = []dnsplan.Domain{dnsplan.MustParseDomain("company.local")}

@@ -30,7 +30,7 @@ func Reference() Blueprint {
 		Cluster: Cluster{
 			Name: "gpu-hybrid-cluster", Region: "ap-northeast-2", AccountID: "111122223333",
 			KubernetesVersion: "1.33", EndpointAccess: dnsplan.AccessPrivate,
-			EndpointHost: "0123456789abcdef0123456789abcdef.gr7.ap-northeast-2.eks.amazonaws.com",
+			EndpointHost: dnsplan.MustParseDomain("0123456789abcdef0123456789abcdef.gr7.ap-northeast-2.eks.amazonaws.com"),
 			ServiceCIDR:  p("10.96.0.0/16"),
 		},
 		VPC: VPC{ID: "vpc-0a1b2c3d4e5f67890", CIDR: p("10.0.0.0/16"), Subnets: []Subnet{
@@ -71,7 +71,7 @@ func Reference() Blueprint {
 		NodePools: []NodePool{{
 			Name: "gpu", Count: 10, HostnamePattern: "gpu-node-%02d", FirstAddress: a("192.168.10.11"),
 			GPU:               &GPU{Model: "h100", Count: 8},
-			CPU:               CPU{Model: "Xeon Platinum 8480C", Sockets: 2, DeclaredVCPUs: 224},
+			CPU:               cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2, DeclaredVCPUs: 224},
 			OS:                "ubuntu-22.04",
 			DriverVersion:     "550.127.05",
 			ContainerdVersion: "1.7.27",

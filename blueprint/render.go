@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -36,10 +35,8 @@ import (
 // path and no bundle. The findings are every package's advisories,
 // sorted. The same blueprint always gives the same bytes.
 func Render(b Blueprint) (Bundle, []advice.Finding, error) {
-	b = b.clone()
-	b.Default()
 	secret := b.secret()
-	bt, errs := build(b)
+	bt, errs := compile(b, nil)
 	if len(errs) > 0 {
 		return Bundle{}, nil, ivalidation.ToError("blueprint", redactErrors(errs, secret))
 	}
@@ -596,13 +593,13 @@ func (r *renderer) costFiles() {
 	r.add("cost/cost-explorer-filter.json", KindJSON, "Cost Explorer filter for the Region's EKS charges (aws ce get-cost-and-usage --filter file://…, group by USAGE_TYPE)", js, err)
 	// Cost Explorer has no endpoint in GovCloud or the isolated
 	// partitions: there the bill is read from the commercial account.
-	sh, err := cost.CostExplorerScript(region, bt.estimate)
-	if err != nil {
-		r.bt.findings = append(r.bt.findings, advice.Finding{Level: advice.Info, Code: CodeNoCostExplorer, Field: "cluster.region",
-			Message: "no cost/cost-explorer.sh: " + strings.TrimPrefix(err.Error(), "cost: "),
+	if _, ok := cost.CostExplorerRegion(region); !ok {
+		r.bt.findings = append(r.bt.findings, advice.Finding{Level: advice.Info, Code: CodeNoCostExplorer, Field: bt.fp.Child("cluster", "region").String(),
+			Message: "no cost/cost-explorer.sh: Cost Explorer has no endpoint in the partition of " + region + "; read the bill from the account's commercial partition",
 			Ref:     "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html"})
 		return
 	}
+	sh, err := cost.CostExplorerScript(region, bt.estimate)
 	r.add("cost/cost-explorer.sh", KindShell, "this month's EKS spend by usage type, hybrid nodes' vCPU-hours beside the plan's estimate", sh, nil)
 }
 

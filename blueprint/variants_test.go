@@ -49,16 +49,16 @@ func variants() map[string]blueprint.Blueprint {
 	mixed := blueprint.Reference()
 	mixed.NodePools = []blueprint.NodePool{
 		{Name: "h100", Count: 4, HostnamePattern: "h100-%02d", FirstAddress: a("192.168.10.11"), GPU: &blueprint.GPU{Model: "h100", Count: 8},
-			CPU: blueprint.CPU{Model: "Xeon Platinum 8480C", Sockets: 2}, OS: "ubuntu-22.04", DriverVersion: "550.127.05", ContainerdVersion: "1.7.27"},
+			CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, OS: "ubuntu-22.04", DriverVersion: "550.127.05", ContainerdVersion: "1.7.27"},
 		{Name: "h200", Count: 3, HostnamePattern: "h200-%02d", FirstAddress: a("192.168.10.41"), GPU: &blueprint.GPU{Model: "h200", Count: 8},
-			CPU: blueprint.CPU{Model: "Xeon Platinum 8480C", Sockets: 2}, OS: "ubuntu-24.04", DriverVersion: "570.86.15", ContainerdVersion: "1.7.27"},
+			CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, OS: "ubuntu-24.04", DriverVersion: "570.86.15", ContainerdVersion: "1.7.27"},
 		{Name: "cpu", Count: 5, HostnamePattern: "cpu-%02d", FirstAddress: a("192.168.10.71"),
-			CPU: blueprint.CPU{Model: "EPYC 9654", Sockets: 1}, OS: "rhel-9", ContainerdVersion: "1.7.27", Labels: map[string]string{"workload": "batch"}},
+			CPU: cost.Processors{Model: "EPYC 9654", Sockets: 1}, OS: "rhel-9", ContainerdVersion: "1.7.27", Labels: map[string]string{"workload": "batch"}},
 	}
 	out["mixed-h100-h200-cpu"] = mixed
 
 	east := blueprint.Reference()
-	east.Cluster.Region, east.Cluster.EndpointHost = "us-east-1", "0123456789abcdef0123456789abcdef.gr7.us-east-1.eks.amazonaws.com"
+	east.Cluster.Region, east.Cluster.EndpointHost = "us-east-1", dnsplan.MustParseDomain("0123456789abcdef0123456789abcdef.gr7.us-east-1.eks.amazonaws.com")
 	east.VPC.Subnets = []blueprint.Subnet{
 		{Name: "private-a", ID: "subnet-0aaaaaaaaaaaaaaa1", CIDR: p("10.0.1.0/24"), AZ: "us-east-1a", RouteTableID: "rtb-0aaaaaaaaaaaaaaa1"},
 		{Name: "private-b", ID: "subnet-0bbbbbbbbbbbbbbb2", CIDR: p("10.0.2.0/24"), AZ: "us-east-1b", RouteTableID: "rtb-0bbbbbbbbbbbbbbb2"},

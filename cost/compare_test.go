@@ -10,7 +10,7 @@ import (
 
 func TestScenariosGolden(t *testing.T) {
 	base := guideInput()
-	base.Groups = append(base.Groups, cost.NodeGroup{Server: cost.Server{Name: "CPU node", CPUModel: "EPYC 9654", Sockets: 1}, Count: 4})
+	base.Groups = append(base.Groups, cost.NodeGroup{Server: cost.Server{Name: "CPU node", CPU: cost.Processors{Model: "EPYC 9654", Sockets: 1}}, Count: 4})
 	base.ClusterFee = &cost.ClusterFee{Clusters: 1, Rate: cost.StandardClusterRate()}
 	rs, err := cost.CompareScenarios(cost.Scenarios(base, 264))
 	if err != nil {
@@ -31,7 +31,7 @@ func TestScenariosGolden(t *testing.T) {
 
 func TestCompareErrors(t *testing.T) {
 	in := guideInput()
-	in.Groups = append(in.Groups, cost.NodeGroup{Server: cost.Server{Name: "cpu", CPUModel: "EPYC 9654", Sockets: 1}, Count: 4})
+	in.Groups = append(in.Groups, cost.NodeGroup{Server: cost.Server{Name: "cpu", CPU: cost.Processors{Model: "EPYC 9654", Sockets: 1}}, Count: 4})
 	e, err := cost.Compute(in)
 	if err != nil {
 		t.Fatal(err)
@@ -77,9 +77,9 @@ func TestCompareErrors(t *testing.T) {
 // nodes out, and each GPU group is compared only with the instances of its
 // own GPU.
 func TestMixedFleetShares(t *testing.T) {
-	h100 := cost.Server{Name: "h100", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8, GPUModel: "h100"}
-	h200 := cost.Server{Name: "h200", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8, GPUModel: "h200"}
-	cpu := cost.Server{Name: "cpu", CPUModel: "EPYC 9654", Sockets: 1}
+	h100 := cost.Server{Name: "h100", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8, GPUModel: "h100"}
+	h200 := cost.Server{Name: "h200", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8, GPUModel: "h200"}
+	cpu := cost.Server{Name: "cpu", CPU: cost.Processors{Model: "EPYC 9654", Sockets: 1}}
 	e, err := cost.Compute(cost.Input{Pricing: cost.HybridNodesPricing(), ClusterFee: &cost.ClusterFee{Clusters: 1, Rate: cost.StandardClusterRate()},
 		Groups: []cost.NodeGroup{{Server: h100, Count: 3}, {Server: h200, Count: 7}, {Server: cpu, Count: 5}}})
 	if err != nil {

@@ -10,7 +10,7 @@
 // vCPUs are the ones the node reports: sockets × cores × threads.
 //
 //	e, err := cost.Compute(cost.Input{
-//		Groups:  []cost.NodeGroup{{Server: cost.Server{Name: "dgx", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8}, Count: 10}},
+//		Groups:  []cost.NodeGroup{{Server: cost.Server{Name: "dgx", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8}, Count: 10}},
 //		Pricing: cost.HybridNodesPricing(),
 //	})
 //	fmt.Println(e.Total) // $24,416.00

@@ -229,9 +229,7 @@ func Compute(in Input) (Estimate, error) {
 			return Estimate{}, err
 		}
 		e.Groups = append(e.Groups, GroupCost{Server: g.Server, Nodes: n, GPUs: gpus, VCPUHours: vh})
-		if g.Server.DeclaredVCPUs != 0 && int64(g.Server.DeclaredVCPUs) != v {
-			e.Findings = append(e.Findings, g.Server.Lint(fmt.Sprintf("groups[%d].server", i))...)
-		}
+		e.Findings = append(e.Findings, advice.WithPrefix(field.NewPath("groups").Index(i).Child("server", "cpu").String(), g.Server.CPU.Lint())...)
 	}
 	if e.Tiers, e.HybridNodes, err = in.Pricing.Price(e.VCPUHours); err != nil {
 		return Estimate{}, err

@@ -16,7 +16,7 @@ import (
 // dgx is a DGX H100/H200-class server: two 56-core Xeon Platinum 8480C
 // with hyper-threading, 224 vCPUs, 8 GPUs.
 func dgx() cost.Server {
-	return cost.Server{Name: "DGX H200", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8, GPUModel: "H200"}
+	return cost.Server{Name: "DGX H200", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8, GPUModel: "H200"}
 }
 
 // guideInput is the guide's fleet: ten 224-vCPU GPU servers, 730 hours.
@@ -72,12 +72,12 @@ func TestGuideFlatAssumption(t *testing.T) {
 
 func TestVCPUMismatchFinding(t *testing.T) {
 	in := guideInput()
-	in.Groups[0].Server = cost.Server{Name: "guide server", CPUModel: "Xeon Platinum 8592+", Sockets: 2, DeclaredVCPUs: 224, GPUs: 8}
+	in.Groups[0].Server = cost.Server{Name: "guide server", CPU: cost.Processors{Model: "Xeon Platinum 8592+", Sockets: 2, DeclaredVCPUs: 224}, GPUs: 8}
 	e, err := cost.Compute(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.VCPUs != 2560 || len(e.Findings) != 1 || e.Findings[0].Code != cost.CodeVCPUMismatch || e.Findings[0].Field != "groups[0].server" {
+	if e.VCPUs != 2560 || len(e.Findings) != 1 || e.Findings[0].Code != cost.CodeVCPUMismatch || e.Findings[0].Field != "groups[0].server.cpu.declaredVcpus" {
 		t.Errorf("vCPUs %d, findings %v", e.VCPUs, e.Findings)
 	}
 }
@@ -121,9 +121,9 @@ func TestInputErrors(t *testing.T) {
 		{"month over 744", func(in *cost.Input) { in.MonthHours = 745 }, "monthHours"},
 		{"node hours over month", func(in *cost.Input) { in.Groups[0].HoursPerMonth = 731 }, "groups[0].hoursPerMonth"},
 		{"no groups", func(in *cost.Input) { in.Groups = nil }, "groups"},
-		{"zero sockets", func(in *cost.Input) { in.Groups[0].Server.Sockets = 0 }, "groups[0].server.sockets"},
-		{"unknown CPU", func(in *cost.Input) { in.Groups[0].Server.CPUModel = "Pentium II" }, "groups[0].server.cpuModel"},
-		{"three threads", func(in *cost.Input) { in.Groups[0].Server.ThreadsPerCore = 3 }, "groups[0].server.threadsPerCore"},
+		{"zero sockets", func(in *cost.Input) { in.Groups[0].Server.CPU.Sockets = 0 }, "groups[0].server.cpu.sockets"},
+		{"unknown CPU", func(in *cost.Input) { in.Groups[0].Server.CPU.Model = "Pentium II" }, "groups[0].server.cpu.model"},
+		{"three threads", func(in *cost.Input) { in.Groups[0].Server.CPU.ThreadsPerCore = 3 }, "groups[0].server.cpu.threadsPerCore"},
 		{"negative GPUs", func(in *cost.Input) { in.Groups[0].Server.GPUs = -1 }, "groups[0].server.gpus"},
 		{"bad table", func(in *cost.Input) { in.Pricing.Tiers[1].UpTo = 1 }, "pricing.tiers[1].upTo"},
 		{"negative cluster fee", func(in *cost.Input) { in.ClusterFee = &cost.ClusterFee{Clusters: 1, Rate: -1} }, "clusterFee.rate"},
@@ -143,7 +143,7 @@ func TestInputErrors(t *testing.T) {
 	in.Groups = append(in.Groups, in.Groups[0], in.Groups[0], in.Groups[0], in.Groups[0])
 	in.Pricing = cost.GuidePricing()
 	for i := range in.Groups {
-		in.Groups[i].Server.CoresPerSocket = 1024
+		in.Groups[i].Server.CPU.CoresPerSocket = 1024
 	}
 	if _, err := cost.Compute(in); !errors.Is(err, cost.ErrOverflow) {
 		t.Errorf("overflowing fleet: %v", err)
@@ -157,7 +157,7 @@ func BenchmarkEstimate100kNodes(b *testing.B) {
 	for i := range 100_000 {
 		s := dgx()
 		if i%3 == 0 {
-			s = cost.Server{Name: "cpu", CoresPerSocket: 32, ThreadsPerCore: 2, Sockets: 2}
+			s = cost.Server{Name: "cpu", CPU: cost.Processors{CoresPerSocket: 32, ThreadsPerCore: 2, Sockets: 2}}
 		}
 		in.Groups = append(in.Groups, cost.NodeGroup{Server: s, Count: 1, HoursPerMonth: int64(200 + i%500)})
 	}

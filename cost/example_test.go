@@ -11,7 +11,7 @@ import (
 func ExampleCompute() {
 	e, err := cost.Compute(cost.Input{
 		Groups: []cost.NodeGroup{{
-			Server: cost.Server{Name: "DGX H200", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8},
+			Server: cost.Server{Name: "DGX H200", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8},
 			Count:  10,
 		}},
 		Pricing: cost.HybridNodesPricing(),
@@ -37,7 +37,7 @@ func ExampleCompute() {
 // per-vCPU month to $80.23 before multiplying.)
 func ExampleGuidePricing() {
 	e, err := cost.Compute(cost.Input{
-		Groups:  []cost.NodeGroup{{Server: cost.Server{Name: "DGX H200", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8}, Count: 10}},
+		Groups:  []cost.NodeGroup{{Server: cost.Server{Name: "DGX H200", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8}, Count: 10}},
 		Pricing: cost.GuidePricing(),
 	})
 	if err != nil {
@@ -52,8 +52,8 @@ func ExampleGuidePricing() {
 
 func ExampleScenarios() {
 	base := cost.Input{Groups: []cost.NodeGroup{
-		{Server: cost.Server{Name: "DGX H200", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8}, Count: 10},
-		{Server: cost.Server{Name: "CPU node", CPUModel: "EPYC 9654", Sockets: 1}, Count: 4},
+		{Server: cost.Server{Name: "DGX H200", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8}, Count: 10},
+		{Server: cost.Server{Name: "CPU node", CPU: cost.Processors{Model: "EPYC 9654", Sockets: 1}}, Count: 4},
 	}, ClusterFee: &cost.ClusterFee{Clusters: 1, Rate: cost.StandardClusterRate()}}
 	rs, err := cost.CompareScenarios(cost.Scenarios(base, 12*22))
 	if err != nil {
@@ -70,7 +70,7 @@ func ExampleScenarios() {
 }
 
 func ExampleCompare() {
-	server := cost.Server{Name: "DGX H200", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8}
+	server := cost.Server{Name: "DGX H200", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8}
 	e, err := cost.Compute(cost.Input{Groups: []cost.NodeGroup{{Server: server, Count: 10}}, Pricing: cost.HybridNodesPricing()})
 	if err != nil {
 		panic(err)

@@ -19,6 +19,17 @@ import (
 // returns nothing; hybrid nodes are a usage type within EKS.
 const EKSCostExplorerService = "Amazon Elastic Container Service for Kubernetes"
 
+// CostExplorerRegion returns the Region whose Cost Explorer endpoint
+// serves region's partition, and false for a Region that is not one or a
+// partition without Cost Explorer (GovCloud, the isolated partitions).
+func CostExplorerRegion(region string) (string, bool) {
+	p, ok := ivalidation.RegionPartition(region)
+	if !ok {
+		return "", false
+	}
+	return costExplorerRegion(p.ID)
+}
+
 // costExplorerRegion is where each partition serves the Cost Explorer API:
 // its endpoint rules sign every request for us-east-1 in the aws
 // partition, cn-northwest-1 in aws-cn and eusc-de-east-1 in aws-eusc, and
@@ -84,7 +95,7 @@ func CostExplorerScript(region string, e Estimate) ([]byte, error) {
 		return nil, err
 	}
 	p, _ := ivalidation.RegionPartition(region)
-	ceRegion, ok := costExplorerRegion(p.ID)
+	ceRegion, ok := CostExplorerRegion(region)
 	if !ok {
 		return nil, fmt.Errorf("cost: Cost Explorer has no endpoint in the %s partition of %s; query it from the account's commercial partition", p.ID, region)
 	}

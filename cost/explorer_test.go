@@ -41,7 +41,7 @@ func TestCostExplorerFilter(t *testing.T) {
 }
 
 func TestCostExplorerScript(t *testing.T) {
-	e, err := cost.Compute(cost.Input{Groups: []cost.NodeGroup{{Server: cost.Server{Name: "dgx", CPUModel: "Xeon Platinum 8480C", Sockets: 2, GPUs: 8}, Count: 10}}, Pricing: cost.HybridNodesPricing()})
+	e, err := cost.Compute(cost.Input{Groups: []cost.NodeGroup{{Server: cost.Server{Name: "dgx", CPU: cost.Processors{Model: "Xeon Platinum 8480C", Sockets: 2}, GPUs: 8}, Count: 10}}, Pricing: cost.HybridNodesPricing()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +65,25 @@ func TestCostExplorerScript(t *testing.T) {
 	for _, region := range []string{"us-gov-west-1", "us-iso-east-1", "nowhere"} {
 		if _, err := cost.CostExplorerScript(region, cost.Estimate{}); err == nil {
 			t.Errorf("%s: Cost Explorer has no endpoint there, yet a script was written", region)
+		}
+	}
+}
+
+func TestCostExplorerRegion(t *testing.T) {
+	for _, tc := range []struct {
+		region, want string
+		ok           bool
+	}{
+		{"ap-northeast-2", "us-east-1", true},
+		{"us-east-1", "us-east-1", true},
+		{"cn-north-1", "cn-northwest-1", true},
+		{"eusc-de-east-1", "eusc-de-east-1", true},
+		{"us-gov-west-1", "", false},
+		{"us-iso-east-1", "", false},
+		{"korea", "", false},
+	} {
+		if got, ok := cost.CostExplorerRegion(tc.region); got != tc.want || ok != tc.ok {
+			t.Errorf("CostExplorerRegion(%q) = %q, %v, want %q, %v", tc.region, got, ok, tc.want, tc.ok)
 		}
 	}
 }

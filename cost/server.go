@@ -47,27 +47,34 @@ func CPUByModel(model string) (CPU, bool) {
 	return CPU{}, false
 }
 
-// Server is one hybrid node's hardware. vCPUs are what EKS bills and what
-// the node reports: sockets × cores per socket × threads per core. Give
-// either CPUModel (from CPUs) or CoresPerSocket and ThreadsPerCore.
-type Server struct {
-	Name           string `json:"name"`
-	CPUModel       string `json:"cpuModel,omitempty"`
+// Processors are a server's CPUs: Sockets processors of one model. The
+// vCPUs EKS bills, and the node reports, are sockets × cores per socket ×
+// threads per core. Give either Model (from CPUs) or CoresPerSocket and
+// ThreadsPerCore; a set field wins over the catalog's.
+type Processors struct {
+	Model          string `json:"model,omitempty"`
 	Sockets        int    `json:"sockets"`
 	CoresPerSocket int    `json:"coresPerSocket,omitempty"`
 	ThreadsPerCore int    `json:"threadsPerCore,omitempty"`
 	// DeclaredVCPUs is a count from a spec sheet or guide; when it
 	// disagrees with the topology, Lint says so and the topology wins.
-	DeclaredVCPUs int    `json:"declaredVcpus,omitempty"`
-	GPUs          int    `json:"gpus,omitempty"`
-	GPUModel      string `json:"gpuModel,omitempty"`
+	DeclaredVCPUs int `json:"declaredVcpus,omitempty"`
+}
+
+// Server is one hybrid node's hardware: its processors, which EKS bills
+// by the vCPU, and its GPUs, which comparisons divide by.
+type Server struct {
+	Name     string     `json:"name"`
+	CPU      Processors `json:"cpu"`
+	GPUs     int        `json:"gpus,omitempty"`
+	GPUModel string     `json:"gpuModel,omitempty"`
 }
 
 // topology returns cores per socket and threads per core, from the
 // catalog when the fields are unset.
-func (s Server) topology() (cores, threads int) {
-	cores, threads = s.CoresPerSocket, s.ThreadsPerCore
-	if c, ok := CPUByModel(s.CPUModel); ok {
+func (p Processors) topology() (cores, threads int) {
+	cores, threads = p.CoresPerSocket, p.ThreadsPerCore
+	if c, ok := CPUByModel(p.Model); ok {
 		if cores == 0 {
 			cores = c.Cores
 		}
@@ -80,41 +87,54 @@ func (s Server) topology() (cores, threads int) {
 
 // VCPUs returns sockets × cores × threads, or 0 for an incomplete
 // topology.
-func (s Server) VCPUs() int {
-	cores, threads := s.topology()
-	return s.Sockets * cores * threads
+func (p Processors) VCPUs() int {
+	cores, threads := p.topology()
+	if p.Sockets <= 0 || cores <= 0 || threads <= 0 {
+		return 0
+	}
+	return p.Sockets * cores * threads
 }
 
-// ValidateAt checks the topology: positive sockets, cores and threads
-// (1 or 2 per core), a known CPU model when cores are not given, and no
-// negative GPUs.
-func (s Server) ValidateAt(fp *field.Path) field.ErrorList {
+// VCPUs returns the server's vCPUs (Processors.VCPUs).
+func (s Server) VCPUs() int { return s.CPU.VCPUs() }
+
+// ValidateAt checks the topology with paths under fp: 1 to 16 sockets,
+// 1 to 1024 cores (given, or from a catalog Model), 1 or 2 threads per
+// core, and no negative declared count.
+func (p Processors) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if s.Sockets < 1 || s.Sockets > 16 {
-		errs = append(errs, field.Invalid(fp.Child("sockets"), s.Sockets, "must be 1 to 16"))
+	if p.Sockets < 1 || p.Sockets > 16 {
+		errs = append(errs, field.Invalid(fp.Child("sockets"), p.Sockets, "must be 1 to 16"))
 	}
-	if _, ok := CPUByModel(s.CPUModel); !ok && s.CoresPerSocket == 0 {
-		if s.CPUModel == "" {
-			errs = append(errs, field.Required(fp.Child("coresPerSocket"), "cores per socket, or a cpuModel from the catalog"))
+	if _, ok := CPUByModel(p.Model); !ok && p.CoresPerSocket == 0 {
+		if p.Model == "" {
+			errs = append(errs, field.Required(fp.Child("coresPerSocket"), "cores per socket, or a model from the catalog"))
 		} else {
-			errs = append(errs, field.NotFound(fp.Child("cpuModel"), s.CPUModel))
+			errs = append(errs, field.NotFound(fp.Child("model"), p.Model))
 		}
 	}
-	cores, threads := s.topology()
-	if s.CoresPerSocket < 0 || cores > 1024 {
-		errs = append(errs, field.Invalid(fp.Child("coresPerSocket"), s.CoresPerSocket, "must be 1 to 1024"))
+	cores, threads := p.topology()
+	if p.CoresPerSocket < 0 || cores > 1024 {
+		errs = append(errs, field.Invalid(fp.Child("coresPerSocket"), p.CoresPerSocket, "must be 1 to 1024"))
 	}
-	if threads != 0 && threads != 1 && threads != 2 || s.ThreadsPerCore < 0 {
-		errs = append(errs, field.Invalid(fp.Child("threadsPerCore"), s.ThreadsPerCore, "must be 1 or 2"))
+	if threads != 0 && threads != 1 && threads != 2 || p.ThreadsPerCore < 0 {
+		errs = append(errs, field.Invalid(fp.Child("threadsPerCore"), p.ThreadsPerCore, "must be 1 or 2"))
 	}
 	if cores > 0 && threads == 0 {
 		errs = append(errs, field.Required(fp.Child("threadsPerCore"), "1 without SMT, 2 with"))
 	}
+	if p.DeclaredVCPUs < 0 {
+		errs = append(errs, field.Invalid(fp.Child("declaredVcpus"), p.DeclaredVCPUs, "must not be negative"))
+	}
+	return errs
+}
+
+// ValidateAt checks the processors (under fp's cpu) and that GPUs is not
+// negative.
+func (s Server) ValidateAt(fp *field.Path) field.ErrorList {
+	errs := s.CPU.ValidateAt(fp.Child("cpu"))
 	if s.GPUs < 0 {
 		errs = append(errs, field.Invalid(fp.Child("gpus"), s.GPUs, "must not be negative"))
-	}
-	if s.DeclaredVCPUs < 0 {
-		errs = append(errs, field.Invalid(fp.Child("declaredVcpus"), s.DeclaredVCPUs, "must not be negative"))
 	}
 	return errs
 }
@@ -126,21 +146,24 @@ const CodeVCPUMismatch = "cost/vcpu-mismatch"
 // valid reports cheaply whether ValidateAt would return nothing, so a
 // large fleet builds no field paths when it is clean.
 func (s Server) valid() bool {
-	cores, threads := s.topology()
-	_, known := CPUByModel(s.CPUModel)
-	return s.Sockets >= 1 && s.Sockets <= 16 && (known || s.CoresPerSocket > 0) && s.CoresPerSocket >= 0 && cores <= 1024 &&
-		(threads == 1 || threads == 2) && s.ThreadsPerCore >= 0 && s.GPUs >= 0 && s.DeclaredVCPUs >= 0
+	p := s.CPU
+	cores, threads := p.topology()
+	_, known := CPUByModel(p.Model)
+	return p.Sockets >= 1 && p.Sockets <= 16 && (known || p.CoresPerSocket > 0) && p.CoresPerSocket >= 0 && cores <= 1024 &&
+		(threads == 1 || threads == 2) && p.ThreadsPerCore >= 0 && s.GPUs >= 0 && p.DeclaredVCPUs >= 0
 }
 
-// Lint reports a declared vCPU count that the topology contradicts.
-func (s Server) Lint(fieldPath string) []advice.Finding {
-	v := s.VCPUs()
-	if s.DeclaredVCPUs == 0 || v == 0 || s.DeclaredVCPUs == v {
+// Lint reports a declared vCPU count that the topology contradicts, at
+// declaredVcpus (prefix it with advice.WithPrefix where the processors
+// sit in a larger document).
+func (p Processors) Lint() []advice.Finding {
+	v := p.VCPUs()
+	if p.DeclaredVCPUs == 0 || v == 0 || p.DeclaredVCPUs == v {
 		return nil
 	}
-	cores, threads := s.topology()
-	return []advice.Finding{{Level: advice.Warning, Code: CodeVCPUMismatch, Field: fieldPath,
-		Message: fmt.Sprintf("%s: %d vCPUs declared, but %d socket(s) × %d cores × %d threads = %d; EKS bills the vCPUs the node reports, so the estimate uses %d",
-			advice.Quote(s.Name), s.DeclaredVCPUs, s.Sockets, cores, threads, v, v),
+	cores, threads := p.topology()
+	return []advice.Finding{{Level: advice.Warning, Code: CodeVCPUMismatch, Field: field.NewPath("declaredVcpus").String(),
+		Message: fmt.Sprintf("%d vCPUs declared, but %d socket(s) × %d cores × %d threads = %d; EKS bills the vCPUs the node reports, so the estimate uses %d",
+			p.DeclaredVCPUs, p.Sockets, cores, threads, v, v),
 		Ref: "https://aws.amazon.com/eks/pricing/"}}
 }

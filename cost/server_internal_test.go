@@ -13,16 +13,18 @@ func TestValidAgreesWithValidateAt(t *testing.T) {
 	models := []string{"", "Xeon Platinum 8480C", "EPYC 9654", "Pentium II"}
 	for range 20_000 {
 		s := Server{
-			Name:           "s",
-			CPUModel:       models[r.IntN(len(models))],
-			Sockets:        r.IntN(20) - 2,
-			CoresPerSocket: r.IntN(1100) - 50,
-			ThreadsPerCore: r.IntN(5) - 1,
-			DeclaredVCPUs:  r.IntN(300) - 10,
-			GPUs:           r.IntN(10) - 2,
+			Name: "s",
+			CPU: Processors{
+				Model:          models[r.IntN(len(models))],
+				Sockets:        r.IntN(20) - 2,
+				CoresPerSocket: r.IntN(1100) - 50,
+				ThreadsPerCore: r.IntN(5) - 1,
+				DeclaredVCPUs:  r.IntN(300) - 10,
+			},
+			GPUs: r.IntN(10) - 2,
 		}
 		if r.IntN(3) == 0 {
-			s.CoresPerSocket = 0
+			s.CPU.CoresPerSocket = 0
 		}
 		if got, want := s.valid(), len(s.ValidateAt(nil)) == 0; got != want {
 			t.Fatalf("%+v: valid() = %v, ValidateAt finds errors = %v", s, got, !want)

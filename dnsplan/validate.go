@@ -73,16 +73,12 @@ func (p Plan) validateEndpoint(ep *field.Path, e Endpoint, seen map[netip.Addr]*
 		ipp := ep.Child("ips").Index(i)
 		errs = append(errs, ivalidation.ResourceID(ipp.Child("subnetId"), ip.SubnetID, "subnet")...)
 		switch {
-		case !ip.IP.Is4():
-			errs = append(errs, field.Invalid(ipp.Child("ip"), ip.IP.String(), "must be an IPv4 address"))
 		case !ip.Subnet.IsValid() || ip.Subnet.Masked() != ip.Subnet:
 			errs = append(errs, field.Invalid(ipp.Child("subnet"), ip.Subnet.String(), "must be the subnet's canonical CIDR"))
 		case len(p.VPCCIDRs) > 0 && !slices.ContainsFunc(p.VPCCIDRs, func(v netip.Prefix) bool { return v.Bits() <= ip.Subnet.Bits() && v.Contains(ip.Subnet.Addr()) }):
 			errs = append(errs, field.Invalid(ipp.Child("subnet"), ip.Subnet.String(), "is not inside the VPC's CIDR blocks"))
-		case !ip.Subnet.Contains(ip.IP):
-			errs = append(errs, field.Invalid(ipp.Child("ip"), ip.IP.String(), fmt.Sprintf("is not in its subnet %s", ip.Subnet)))
-		case reservedInSubnet(ip.Subnet, ip.IP):
-			errs = append(errs, field.Invalid(ipp.Child("ip"), ip.IP.String(), fmt.Sprintf("is one of the five addresses AWS reserves in %s (the first four and the last)", ip.Subnet)))
+		default:
+			errs = append(errs, ValidateEndpointAddress(ipp.Child("ip"), ip.IP, ip.Subnet)...)
 		}
 		if prev, dup := seen[ip.IP]; dup && ip.IP.IsValid() {
 			errs = append(errs, field.Duplicate(ipp.Child("ip"), ip.IP.String()+" (also "+prev.String()+")"))
@@ -95,6 +91,21 @@ func (p Plan) validateEndpoint(ep *field.Path, e Endpoint, seen map[netip.Addr]*
 		}
 	}
 	return errs
+}
+
+// ValidateEndpointAddress checks ip as a Resolver endpoint address in the
+// subnet whose CIDR is subnet, reporting at fp: an IPv4 address inside
+// the subnet and none of the five AWS reserves there.
+func ValidateEndpointAddress(fp *field.Path, ip netip.Addr, subnet netip.Prefix) field.ErrorList {
+	switch {
+	case !ip.Is4():
+		return field.ErrorList{field.Invalid(fp, ip.String(), "must be an IPv4 address")}
+	case !subnet.Contains(ip):
+		return field.ErrorList{field.Invalid(fp, ip.String(), fmt.Sprintf("is not in its subnet %s", subnet))}
+	case reservedInSubnet(subnet, ip):
+		return field.ErrorList{field.Invalid(fp, ip.String(), fmt.Sprintf("is one of the five addresses AWS reserves in %s (the first four and the last)", subnet))}
+	}
+	return nil
 }
 
 // reservedInSubnet reports whether ip is one of the five addresses AWS
@@ -260,34 +271,18 @@ func (p Plan) validateCluster(cp *field.Path) field.ErrorList {
 	default:
 		errs = append(errs, field.NotSupported(cp.Child("family"), c.Family, []IPFamily{IPv4, IPv6}))
 	}
-	if h := c.EndpointHost; !h.IsZero() && ivalidation.IsRegion(p.Region) && !IsEKSEndpointHost(h, p.Region) {
-		errs = append(errs, field.Invalid(cp.Child("endpointHost"), h.String(), fmt.Sprintf("must be the cluster's API server name in %s: <id>.<suffix>.%s.eks.amazonaws.com, or for IPv6 clusters created since October 2024 a name under %s.api.aws (the cluster's endpoint in DescribeCluster)", p.Region, p.Region, p.Region)))
+	if h := c.EndpointHost; !h.IsZero() && ivalidation.IsRegion(p.Region) {
+		errs = append(errs, ValidateEndpointHost(cp.Child("endpointHost"), h, p.Region)...)
 	}
 	if c.Domain.IsZero() {
 		errs = append(errs, field.Required(cp.Child("domain"), "the cluster domain (cluster.local)"))
 		return errs
 	}
-	// A CoreDNS server block wins by longest match: a stub domain that
-	// contains the cluster domain ("local" for cluster.local) would take
-	// every in-cluster query away from the kubernetes plugin.
 	for i, r := range p.Rules {
 		if r.Type != RuleForward && r.Type != "" {
 			continue
 		}
-		rp := field.NewPath("rules").Index(i).Child("domain")
-		if c.Domain.Within(r.Domain) {
-			errs = append(errs, field.Invalid(rp, r.Domain.String(), fmt.Sprintf("contains the cluster domain %s: as a CoreDNS stub domain it would take every in-cluster query away from the kubernetes plugin", c.Domain)))
-		}
-		// The same for reverse lookups: the kubernetes plugin answers the
-		// in-addr.arpa zones of the pod and service CIDRs.
-		if rz, ok := r.Domain.ReverseZone(); ok {
-			for _, n := range c.Networks {
-				if rz.Overlaps(n) {
-					errs = append(errs, field.Invalid(rp, r.Domain.String(), fmt.Sprintf("is the reverse zone of %s, which covers the cluster network %s: as a CoreDNS stub domain it would take the PTR lookups of its pods and services away from the kubernetes plugin", rz, n)))
-					break
-				}
-			}
-		}
+		errs = append(errs, ValidateStubDomain(field.NewPath("rules").Index(i).Child("domain"), r.Domain, c)...)
 	}
 	for i, n := range c.Networks {
 		if !n.IsValid() || n.Masked() != n {
@@ -295,6 +290,15 @@ func (p Plan) validateCluster(cp *field.Path) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// ValidateEndpointHost checks h as the API server name of a cluster in
+// region (IsEKSEndpointHost), reporting at fp.
+func ValidateEndpointHost(fp *field.Path, h Domain, region string) field.ErrorList {
+	if IsEKSEndpointHost(h, region) {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(fp, h.String(), fmt.Sprintf("must be the cluster's API server name in %s: <id>.<suffix>.%s.eks.amazonaws.com, or for IPv6 clusters created since October 2024 a name under %s.api.aws (the cluster's endpoint in DescribeCluster)", region, region, region))}
 }
 
 // IsEKSEndpointHost reports whether h has the shape of an EKS cluster's
@@ -317,4 +321,26 @@ func IsEKSEndpointHost(h Domain, region string) bool {
 		}
 	}
 	return false
+}
+
+// ValidateStubDomain checks d as an on-premises zone CoreDNS forwards in
+// cluster c, reporting at fp. A CoreDNS server block wins by longest
+// match, so a zone that contains the cluster domain ("local" for
+// cluster.local) would take every in-cluster query away from the
+// kubernetes plugin, and a reverse zone covering a cluster network its
+// pods' and services' PTR lookups.
+func ValidateStubDomain(fp *field.Path, d Domain, c Cluster) field.ErrorList {
+	var errs field.ErrorList
+	if !c.Domain.IsZero() && c.Domain.Within(d) {
+		errs = append(errs, field.Invalid(fp, d.String(), fmt.Sprintf("contains the cluster domain %s: as a CoreDNS stub domain it would take every in-cluster query away from the kubernetes plugin", c.Domain)))
+	}
+	if rz, ok := d.ReverseZone(); ok {
+		for _, n := range c.Networks {
+			if rz.Overlaps(n) {
+				errs = append(errs, field.Invalid(fp, d.String(), fmt.Sprintf("is the reverse zone of %s, which covers the cluster network %s: as a CoreDNS stub domain it would take the PTR lookups of its pods and services away from the kubernetes plugin", rz, n)))
+				break
+			}
+		}
+	}
+	return errs
 }

@@ -181,10 +181,10 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 			Message: fmt.Sprintf("containerd %s is older than 1.6; use the 1.7 or 2.x line", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	case cv[0] == 1:
 		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
-			Message: fmt.Sprintf("containerd %s reads config version 2 (render TargetContainerd1 for a standalone file, TargetNodeadmDropIn for nodeadm); it reads a version 3 file without an error but ignores its plugin tables, and it replaces whole plugin tables on import, so drop-ins must carry the complete CRI section", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
+			Message: fmt.Sprintf("containerd %s reads config version 2, both as a standalone config.toml and as a drop-in under nodeadm; it reads a version 3 file without an error but ignores its plugin tables, and it replaces whole plugin tables on import, so drop-ins must carry the complete CRI section", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	default:
 		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
-			Message: fmt.Sprintf("containerd %s reads config version 3 (render TargetContainerd2 for a standalone file); under nodeadm, whose root file is version 2, the drop-in stays version 2 (TargetNodeadmDropIn), which every containerd reads", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
+			Message: fmt.Sprintf("containerd %s reads config version 3 in a standalone config.toml; under nodeadm, whose root file is version 2, the drop-in stays version 2, which every containerd reads", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	}
 	if kv, ok := imageref.ParseVersion(h.KubernetesVersion); ok && len(kv) >= 2 && kv[0] == 1 {
 		if table := containerdForKubernetes(kv[1]); table != nil {

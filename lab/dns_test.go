@@ -68,7 +68,7 @@ func newDNSWorld(t *testing.T, b blueprint.Blueprint, alive []string, leak bool)
 		var answers []string
 		switch {
 		case slices.Contains(inboundIPs, a):
-			answers = []string{"--address=/" + b.Cluster.EndpointHost + "/" + eksAnswer, "--address=/aws.company.internal/" + phzAnswer}
+			answers = []string{"--address=/" + b.Cluster.EndpointHost.String() + "/" + eksAnswer, "--address=/aws.company.internal/" + phzAnswer}
 		case slices.Contains(siteDNSIPs, a):
 			answers = []string{"--local=/company.local/", "--host-record=" + onpremName + "," + onpremAnswer}
 		default:
@@ -256,7 +256,7 @@ func logged(t *testing.T, path string) {
 // labForwards sends the cluster's endpoint name and a private hosted zone
 // to AWS (an explicit list replaces the default of the endpoint alone).
 func labForwards(b blueprint.Blueprint) []dnsplan.Domain {
-	return []dnsplan.Domain{dnsplan.MustParseDomain(b.Cluster.EndpointHost), dnsplan.MustParseDomain("aws.company.internal")}
+	return []dnsplan.Domain{b.Cluster.EndpointHost, dnsplan.MustParseDomain("aws.company.internal")}
 }
 
 func labBundle(t *testing.T) (blueprint.Blueprint, blueprint.Bundle) {
@@ -302,7 +302,7 @@ func TestDNSEveryForwarderAnswers(t *testing.T) {
 	t.Parallel()
 	requireRoot(t)
 	b, bundle := labBundle(t)
-	expect := map[string]string{b.Cluster.EndpointHost: eksAnswer, phzName: phzAnswer}
+	expect := map[string]string{b.Cluster.EndpointHost.String(): eksAnswer, phzName: phzAnswer}
 	for _, r := range forwarders() {
 		for _, alive := range inboundIPs {
 			t.Run(r.name+"/only "+alive, func(t *testing.T) {
@@ -327,10 +327,10 @@ func TestDNSEveryForwarderAnswers(t *testing.T) {
 			t.Parallel()
 			w := newDNSWorld(t, b, []string{inboundIPs[1]}, false)
 			server := r.start(t, w, withoutSecond(t, bundle), true)
-			if got, err := w.dig(t, server, b.Cluster.EndpointHost); err == nil {
+			if got, err := w.dig(t, server, b.Cluster.EndpointHost.String()); err == nil {
 				t.Errorf("resolved %v with the second address gone from the config", got)
 			}
-			if w.asked(t, inboundIPs[1], b.Cluster.EndpointHost) {
+			if w.asked(t, inboundIPs[1], b.Cluster.EndpointHost.String()) {
 				t.Error("the second address was asked although the config no longer lists it")
 			}
 		})
@@ -374,7 +374,7 @@ func TestDNSForwardOnly(t *testing.T) {
 				// Without validation: its own root queries (trust anchor
 				// maintenance) would blur what forwarding sends.
 				server := r.start(t, w, bb, false)
-				if got, err := w.dig(t, server, b.Cluster.EndpointHost); err == nil {
+				if got, err := w.dig(t, server, b.Cluster.EndpointHost.String()); err == nil {
 					t.Errorf("resolved %v with the inbound endpoint down", got)
 				}
 				n := sent()
@@ -416,7 +416,7 @@ func TestDNSSECExemption(t *testing.T) {
 			t.Parallel()
 			w := newDNSWorld(t, b, inboundIPs, false)
 			server := r.start(t, w, bundle, true)
-			if got, err := w.dig(t, server, b.Cluster.EndpointHost); err != nil || !slices.Contains(got, eksAnswer) {
+			if got, err := w.dig(t, server, b.Cluster.EndpointHost.String()); err != nil || !slices.Contains(got, eksAnswer) {
 				t.Errorf("the exempted private name resolves to %v (%v)", got, err)
 			}
 		})
@@ -429,11 +429,11 @@ func TestDNSSECExemption(t *testing.T) {
 				t.Fatalf("%s has no exemption to remove", s.path)
 			}
 			server := r.start(t, w, withFile(bundle, s.path, []byte(after)), true)
-			if got, err := w.dig(t, server, b.Cluster.EndpointHost); err == nil {
+			if got, err := w.dig(t, server, b.Cluster.EndpointHost.String()); err == nil {
 				t.Errorf("the unsigned private name resolved to %v without an exemption: validation is off", got)
 			}
 			// Why: the endpoint answered, and the resolver refused the answer.
-			if !w.asked(t, inboundIPs[0], b.Cluster.EndpointHost) && !w.asked(t, inboundIPs[1], b.Cluster.EndpointHost) {
+			if !w.asked(t, inboundIPs[0], b.Cluster.EndpointHost.String()) && !w.asked(t, inboundIPs[1], b.Cluster.EndpointHost.String()) {
 				t.Error("the inbound endpoint was never asked: the failure is not validation's")
 			}
 		})

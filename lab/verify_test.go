@@ -94,7 +94,7 @@ func newSiteWorld(t *testing.T, b blueprint.Blueprint, bundle blueprint.Bundle, 
 		t.Fatalf("nft: %v\n%s", err, out)
 	}
 	daemon(t, w.vpc, "inbound-endpoint", dnsmasq, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-		"--listen-address=10.0.1.100,10.0.2.100", "--port=53", "--pid-file=", "--user=root", "--address=/"+b.Cluster.EndpointHost+"/"+eksAnswer)
+		"--listen-address=10.0.1.100,10.0.2.100", "--port=53", "--pid-file=", "--user=root", "--address=/"+b.Cluster.EndpointHost.String()+"/"+eksAnswer)
 	// The site DNS server's resolver: the rendered dnsmasq forward zones.
 	daemon(t, w.site, "site-dns", dnsmasq, "--keep-in-foreground", "--conf-file="+testkit.WriteFile(t, "dnsmasq.conf", file(t, bundle, "dns/dnsmasq-hybrid.conf")),
 		"--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1", "--port=53", "--pid-file=", "--user=root")

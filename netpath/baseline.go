@@ -10,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // Grade is how a measured value compares with the baseline.
@@ -76,16 +80,23 @@ func LinkThresholds(capacityBps int64) Thresholds {
 // Measurement is one observation of the link. Zero fields were not
 // measured; Set says which were.
 type Measurement struct {
-	Latency   time.Duration `json:"latency,omitempty"`
-	Jitter    time.Duration `json:"jitter,omitempty"`
-	LossPPM   int64         `json:"lossPpm,omitempty"`
-	Bandwidth int64         `json:"bandwidthBps,omitempty"`
+	Latency   time.Duration `json:"latency,omitempty" validate:"gte=0"`
+	Jitter    time.Duration `json:"jitter,omitempty" validate:"gte=0"`
+	LossPPM   int64         `json:"lossPpm,omitempty" validate:"gte=0,lte=1000000"`
+	Bandwidth int64         `json:"bandwidthBps,omitempty" validate:"gte=0"`
 	// Retransmits is TCP retransmissions during a bandwidth test.
-	Retransmits int64 `json:"retransmits,omitempty"`
+	Retransmits int64 `json:"retransmits,omitempty" validate:"gte=0"`
 	// Measured lists the metrics present: "latency", "jitter", "loss",
 	// "bandwidth".
-	Measured []string `json:"measured,omitempty"`
+	Measured []string `json:"measured,omitempty" validate:"dive,oneof=latency jitter loss bandwidth"`
 }
+
+// Validate returns nil, or every problem with its JSON path: no negative
+// figure, loss at most 1,000,000 ppm, and only known metrics in Measured.
+func (m Measurement) Validate() error { return ivalidation.ToError("netpath", m.ValidateAt(nil)) }
+
+// ValidateAt is Validate with paths under fp.
+func (m Measurement) ValidateAt(fp *field.Path) field.ErrorList { return ivalidation.Struct(fp, &m) }
 
 func (m Measurement) has(metric string) bool {
 	for _, x := range m.Measured {

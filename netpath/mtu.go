@@ -53,8 +53,16 @@ type Hop struct {
 	MTU int `json:"mtu,omitempty"`
 }
 
-func (h Hop) allowed() []int {
-	switch h.Kind {
+// MTUs returns the MTUs AWS lets a hop of kind k have, smallest first, or
+// nil for on-premises hops (any 576 to 9216) and unknown kinds: 1500 or
+// 8500 on a Direct Connect virtual interface
+// (https://docs.aws.amazon.com/directconnect/latest/UserGuide/set-jumbo-frames-vif.html),
+// 8500 through a Transit Gateway
+// (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html#mtu-quotas),
+// 1500 on a Site-to-Site VPN's outer link, and 1500 or 9001 in a VPC
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/network_mtu.html).
+func (k HopKind) MTUs() []int {
+	switch k {
 	case HopDXPrivateVIF:
 		return []int{1500, 8500}
 	case HopDXTransitVIF:
@@ -79,7 +87,7 @@ func (h Hop) EffectiveMTU() int {
 		case HopOnPrem:
 			m = 9000
 		default:
-			a := h.allowed()
+			a := h.Kind.MTUs()
 			m = a[len(a)-1]
 		}
 	}
@@ -132,6 +140,9 @@ type Path struct {
 	// Encapsulation is the CNI's overlay between nodes; none when pod
 	// traffic is routed natively.
 	Encapsulation Encapsulation `json:"encapsulation,omitempty"`
+	// NodeMTU is the hybrid nodes' interface MTU, which Lint compares
+	// with the path; 0 (not known) skips those checks.
+	NodeMTU int `json:"nodeMtu,omitempty"`
 }
 
 // ValidateAt checks hop kinds and MTUs against what AWS allows.
@@ -148,8 +159,8 @@ func (p Path) ValidateAt(fp *field.Path) field.ErrorList {
 				errs = append(errs, field.Invalid(hp.Child("mtu"), h.MTU, "must be between 576 and 9216"))
 			}
 		case HopDXPrivateVIF, HopDXTransitVIF, HopTransitGateway, HopSiteToSiteVPN, HopVPC:
-			if h.MTU != 0 && !containsInt(h.allowed(), h.MTU) {
-				errs = append(errs, field.NotSupported(hp.Child("mtu"), h.MTU, intStrings(h.allowed())))
+			if h.MTU != 0 && !containsInt(h.Kind.MTUs(), h.MTU) {
+				errs = append(errs, field.NotSupported(hp.Child("mtu"), h.MTU, intStrings(h.Kind.MTUs())))
 			}
 		default:
 			errs = append(errs, field.NotSupported(hp.Child("kind"), h.Kind, []HopKind{HopOnPrem, HopDXPrivateVIF, HopDXTransitVIF, HopTransitGateway, HopSiteToSiteVPN, HopVPC}))
@@ -221,25 +232,25 @@ const (
 	CodeNodeMTUHigh = "netpath/node-mtu-above-path"
 )
 
-// Lint compares the path with what the hosts are configured for:
-// nodeMTU is the hybrid nodes' interface MTU (0 skips the check). It
-// reports a node MTU above the path MTU — large packets then depend on
-// path MTU discovery, which silently fails where ICMP is filtered — and
-// the guide's 9000-byte claim when a Transit Gateway or VPN caps the path.
-func (p Path) Lint(nodeMTU int) []advice.Finding {
+// Lint compares the path with the nodes' interface MTU (NodeMTU; 0
+// skips these checks). It reports a node MTU above the path MTU, at
+// nodeMtu — large packets then depend on path MTU discovery, which
+// silently fails where ICMP is filtered — and the guide's 9000-byte claim
+// when a Transit Gateway or VPN caps the path, at the limiting hop.
+func (p Path) Lint() []advice.Finding {
 	var fs []advice.Finding
 	mtu, hop := p.MTU()
-	if hop < 0 {
+	if hop < 0 || p.NodeMTU == 0 {
 		return nil
 	}
 	limit := p.Hops[hop]
-	if nodeMTU > mtu {
-		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeNodeMTUHigh, Field: "hops[" + strconv.Itoa(hop) + "]",
-			Message: fmt.Sprintf("the nodes send %d-byte packets but the path carries %d (limited by %s %s): set the node and pod MTU to %d, or make sure ICMP \"fragmentation needed\" reaches the nodes", nodeMTU, mtu, limit.Kind, limit.Name, mtu),
+	if p.NodeMTU > mtu {
+		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeNodeMTUHigh, Field: field.NewPath("nodeMtu").String(),
+			Message: fmt.Sprintf("the nodes send %d-byte packets but the path carries %d (limited by %s %s): set the node and pod MTU to %d, or make sure ICMP \"fragmentation needed\" reaches the nodes", p.NodeMTU, mtu, limit.Kind, limit.Name, mtu),
 			Ref:     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-mtu.html"})
 	}
-	if nodeMTU >= 9000 && (limit.Kind == HopTransitGateway || limit.Kind == HopSiteToSiteVPN || limit.Kind == HopDXTransitVIF) {
-		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeJumboClaim, Field: "hops[" + strconv.Itoa(hop) + "]",
+	if p.NodeMTU >= 9000 && (limit.Kind == HopTransitGateway || limit.Kind == HopSiteToSiteVPN || limit.Kind == HopDXTransitVIF) {
+		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeJumboClaim, Field: field.NewPath("hops").Index(hop).String(),
 			Message: fmt.Sprintf("jumbo frames end to end are not possible through a %s: the path MTU is %d, so test with ping -M do -s %d, not 8972", limit.Kind, mtu, mtu-28),
 			Ref:     "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html#mtu-quotas"})
 	}

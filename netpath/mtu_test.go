@@ -77,14 +77,21 @@ func TestPathValidate(t *testing.T) {
 func TestPathLint(t *testing.T) {
 	p := netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 9000}, {Kind: netpath.HopDXTransitVIF, MTU: 8500}, {Kind: netpath.HopTransitGateway, Name: "tgw"}}}
 	var codes []string
-	for _, f := range p.Lint(9000) {
-		codes = append(codes, f.Code)
+	p.NodeMTU = 9000
+	var fields []string
+	for _, f := range p.Lint() {
+		codes, fields = append(codes, f.Code), append(fields, f.Field)
 	}
-	if !slices.Equal(codes, []string{netpath.CodeNodeMTUHigh, netpath.CodeJumboClaim}) {
-		t.Errorf("Lint(9000) = %v", codes)
+	if !slices.Equal(codes, []string{netpath.CodeNodeMTUHigh, netpath.CodeJumboClaim}) || !slices.Equal(fields, []string{"nodeMtu", "hops[1]"}) {
+		t.Errorf("Lint at 9000 = %v at %v", codes, fields)
 	}
-	if fs := p.Lint(8500); len(fs) != 0 {
-		t.Errorf("Lint(8500) = %v", fs)
+	p.NodeMTU = 8500
+	if fs := p.Lint(); len(fs) != 0 {
+		t.Errorf("Lint at 8500 = %v", fs)
+	}
+	p.NodeMTU = 0
+	if fs := p.Lint(); len(fs) != 0 {
+		t.Errorf("Lint without a node MTU = %v", fs)
 	}
 }
 

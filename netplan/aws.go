@@ -270,13 +270,6 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 	for i, s := range c.RouteTableIDs {
 		errs = append(errs, ivalidation.ResourceID(fp.Child("routeTableIds").Index(i), s, "rtb")...)
 	}
-	asn := c.TransitGatewayASN
-	if asn == 0 {
-		asn = 64512
-	}
-	if !privateASN(asn) {
-		errs = append(errs, field.Invalid(fp.Child("transitGatewayAsn"), asn, "must be a private ASN: 64512-65534 or 4200000000-4294967294"))
-	}
 	for i, d := range c.SiteDestinations {
 		dp := fp.Child("siteDestinations").Index(i)
 		if !d.Prefix.IsValid() || !d.Prefix.Addr().Is4() {
@@ -284,66 +277,7 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 		}
 		errs = append(errs, ivalidation.PlainText(dp.Child("purpose"), d.Purpose)...)
 	}
-	switch c.Connection {
-	case ConnectionDirectConnect:
-		dp := fp.Child("directConnect")
-		switch d := c.DirectConnect; {
-		case d == nil:
-			errs = append(errs, field.Required(dp, "the Direct Connect gateway"))
-		default:
-			if !validDXGatewayName(d.GatewayName) {
-				errs = append(errs, field.Invalid(dp.Child("gatewayName"), d.GatewayName, "1 to 100 letters, digits, spaces and ._-"))
-			}
-			switch {
-			case !privateASN(d.ASN):
-				errs = append(errs, field.Invalid(dp.Child("asn"), d.ASN, "must be a private ASN: 64512-65534 or 4200000000-4294967294"))
-			case d.ASN == asn:
-				errs = append(errs, field.Invalid(dp.Child("asn"), d.ASN, "must differ from the Transit Gateway's ASN: a transit gateway and the Direct Connect gateway it is associated with need different ASNs"))
-			}
-		}
-		if c.VPN != nil {
-			errs = append(errs, field.Forbidden(fp.Child("vpn"), "the connection is direct-connect"))
-		}
-	case ConnectionVPN:
-		vp := fp.Child("vpn")
-		switch v := c.VPN; {
-		case v == nil:
-			errs = append(errs, field.Required(vp, "the customer gateway and tunnels"))
-		default:
-			if !v.CustomerGatewayIP.Is4() || v.CustomerGatewayIP.IsPrivate() || v.CustomerGatewayIP.IsLoopback() || v.CustomerGatewayIP.IsUnspecified() {
-				errs = append(errs, field.Invalid(vp.Child("customerGatewayIp"), v.CustomerGatewayIP.String(), "must be the public IPv4 address of the on-premises VPN device"))
-			}
-			switch {
-			case v.CustomerASN < 1 || v.CustomerASN > 4294967294:
-				errs = append(errs, field.Invalid(vp.Child("customerAsn"), v.CustomerASN, "must be an ASN between 1 and 4294967294"))
-			case v.CustomerASN == asn:
-				errs = append(errs, field.Invalid(vp.Child("customerAsn"), v.CustomerASN, "must differ from the Transit Gateway's ASN"))
-			}
-			if n := len(v.TunnelInsideCIDRs); n != 0 && n != 2 {
-				errs = append(errs, field.Invalid(vp.Child("tunnelInsideCidrs"), n, "a VPN connection has two tunnels: give two /30s or none"))
-			}
-			linkLocal := netip.MustParsePrefix("169.254.0.0/16")
-			for i, t := range v.TunnelInsideCIDRs {
-				tp := vp.Child("tunnelInsideCidrs").Index(i)
-				switch {
-				case ValidatePrefix(tp, t) != nil:
-					errs = append(errs, ValidatePrefix(tp, t)...)
-				case t.Bits() != 30 || !linkLocal.Contains(t.Addr()):
-					errs = append(errs, field.Invalid(tp, t.String(), "must be a /30 from 169.254.0.0/16"))
-				case slices.Contains(reservedTunnelCIDRs(), t):
-					errs = append(errs, field.Invalid(tp, t.String(), "is reserved by AWS (169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30)"))
-				}
-			}
-			if len(v.TunnelInsideCIDRs) == 2 && v.TunnelInsideCIDRs[0].Overlaps(v.TunnelInsideCIDRs[1]) {
-				errs = append(errs, field.Invalid(vp.Child("tunnelInsideCidrs").Index(1), v.TunnelInsideCIDRs[1].String(), "overlaps the other tunnel"))
-			}
-		}
-		if c.DirectConnect != nil {
-			errs = append(errs, field.Forbidden(fp.Child("directConnect"), "the connection is vpn"))
-		}
-	default:
-		errs = append(errs, field.NotSupported(fp.Child("connection"), c.Connection, []Connection{ConnectionDirectConnect, ConnectionVPN}))
-	}
+	errs = append(errs, ValidateLink(fp, c.Connection, c.TransitGatewayASN, c.DirectConnect, c.VPN)...)
 	for i, r := range c.ExistingRoutes {
 		rp := fp.Child("existingRoutes").Index(i)
 		errs = append(errs, ivalidation.ResourceID(rp.Child("routeTableId"), r.RouteTableID, "rtb")...)
@@ -604,4 +538,81 @@ func cidrStrings(ps []netip.Prefix) []string {
 		out[i] = p.String()
 	}
 	return out
+}
+
+// ValidateLink checks the link between the site and AWS: the connection
+// kind, the Transit Gateway's ASN (0 means 64512), and the Direct Connect
+// gateway for direct-connect or the VPN for vpn (the other must be nil).
+// It reports at fp's children connection, transitGatewayAsn,
+// directConnect and vpn, the names Connectivity uses, so a caller with
+// the same fields passes its own path.
+func ValidateLink(fp *field.Path, conn Connection, asn int64, dx *DirectConnect, vpn *VPN) field.ErrorList {
+	var errs field.ErrorList
+	if asn == 0 {
+		asn = 64512
+	}
+	if !privateASN(asn) {
+		errs = append(errs, field.Invalid(fp.Child("transitGatewayAsn"), asn, "must be a private ASN: 64512-65534 or 4200000000-4294967294"))
+	}
+	switch conn {
+	case ConnectionDirectConnect:
+		dp := fp.Child("directConnect")
+		switch d := dx; {
+		case d == nil:
+			errs = append(errs, field.Required(dp, "the Direct Connect gateway"))
+		default:
+			if !validDXGatewayName(d.GatewayName) {
+				errs = append(errs, field.Invalid(dp.Child("gatewayName"), d.GatewayName, "1 to 100 letters, digits, spaces and ._-"))
+			}
+			switch {
+			case !privateASN(d.ASN):
+				errs = append(errs, field.Invalid(dp.Child("asn"), d.ASN, "must be a private ASN: 64512-65534 or 4200000000-4294967294"))
+			case d.ASN == asn:
+				errs = append(errs, field.Invalid(dp.Child("asn"), d.ASN, "must differ from the Transit Gateway's ASN: a transit gateway and the Direct Connect gateway it is associated with need different ASNs"))
+			}
+		}
+		if vpn != nil {
+			errs = append(errs, field.Forbidden(fp.Child("vpn"), "the connection is direct-connect"))
+		}
+	case ConnectionVPN:
+		vp := fp.Child("vpn")
+		switch v := vpn; {
+		case v == nil:
+			errs = append(errs, field.Required(vp, "the customer gateway and tunnels"))
+		default:
+			if !v.CustomerGatewayIP.Is4() || v.CustomerGatewayIP.IsPrivate() || v.CustomerGatewayIP.IsLoopback() || v.CustomerGatewayIP.IsUnspecified() {
+				errs = append(errs, field.Invalid(vp.Child("customerGatewayIp"), v.CustomerGatewayIP.String(), "must be the public IPv4 address of the on-premises VPN device"))
+			}
+			switch {
+			case v.CustomerASN < 1 || v.CustomerASN > 4294967294:
+				errs = append(errs, field.Invalid(vp.Child("customerAsn"), v.CustomerASN, "must be an ASN between 1 and 4294967294"))
+			case v.CustomerASN == asn:
+				errs = append(errs, field.Invalid(vp.Child("customerAsn"), v.CustomerASN, "must differ from the Transit Gateway's ASN"))
+			}
+			if n := len(v.TunnelInsideCIDRs); n != 0 && n != 2 {
+				errs = append(errs, field.Invalid(vp.Child("tunnelInsideCidrs"), n, "a VPN connection has two tunnels: give two /30s or none"))
+			}
+			linkLocal := netip.MustParsePrefix("169.254.0.0/16")
+			for i, t := range v.TunnelInsideCIDRs {
+				tp := vp.Child("tunnelInsideCidrs").Index(i)
+				switch {
+				case ValidatePrefix(tp, t) != nil:
+					errs = append(errs, ValidatePrefix(tp, t)...)
+				case t.Bits() != 30 || !linkLocal.Contains(t.Addr()):
+					errs = append(errs, field.Invalid(tp, t.String(), "must be a /30 from 169.254.0.0/16"))
+				case slices.Contains(reservedTunnelCIDRs(), t):
+					errs = append(errs, field.Invalid(tp, t.String(), "is reserved by AWS (169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30)"))
+				}
+			}
+			if len(v.TunnelInsideCIDRs) == 2 && v.TunnelInsideCIDRs[0].Overlaps(v.TunnelInsideCIDRs[1]) {
+				errs = append(errs, field.Invalid(vp.Child("tunnelInsideCidrs").Index(1), v.TunnelInsideCIDRs[1].String(), "overlaps the other tunnel"))
+			}
+		}
+		if dx != nil {
+			errs = append(errs, field.Forbidden(fp.Child("directConnect"), "the connection is vpn"))
+		}
+	default:
+		errs = append(errs, field.NotSupported(fp.Child("connection"), conn, []Connection{ConnectionDirectConnect, ConnectionVPN}))
+	}
+	return errs
 }

@@ -235,3 +235,39 @@ func ValidatePrefix(fp *field.Path, p netip.Prefix) field.ErrorList {
 	}
 	return nil
 }
+
+// ValidatePrefix checks p as a network of role r, reporting at fp:
+// ValidatePrefix's canonical IPv4 form, then the role's rules — VPC
+// blocks and subnets between /16 and /28 (Amazon VPC User Guide,
+// vpc-cidr-blocks); remote node and pod networks private (RFC 1918 or
+// 100.64.0.0/10) and so between /8 and /32 (EKS API reference,
+// RemoteNodeNetwork, RemotePodNetwork); the service CIDR inside RFC 1918
+// and between /12 and /24 (EKS API reference,
+// KubernetesNetworkConfigRequest). Site and reserved ranges have no rule
+// beyond the form. Overlaps with other networks are Plan.Overlaps'.
+func (r Role) ValidatePrefix(fp *field.Path, p netip.Prefix) field.ErrorList {
+	if errs := ValidatePrefix(fp, p); len(errs) > 0 {
+		return errs
+	}
+	var errs field.ErrorList
+	switch r {
+	case RoleVPC, RoleSubnet:
+		if p.Bits() < 16 || p.Bits() > 28 {
+			errs = append(errs, field.Invalid(fp, p.String(), "VPC and subnet blocks must be between /16 and /28"))
+		}
+	case RoleRemoteNode, RoleRemotePod:
+		// Every private range is at most a /8, so this also enforces the
+		// /8 … /32 size rule.
+		if !within(p, append(rfc1918(), CGNAT())) {
+			errs = append(errs, field.Invalid(fp, p.String(), "remote node and pod networks must be private and between /8 and /32: inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"))
+		}
+	case RoleService:
+		if !within(p, rfc1918()) {
+			errs = append(errs, field.Invalid(fp, p.String(), "the service CIDR must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"))
+		}
+		if p.Bits() < 12 || p.Bits() > 24 {
+			errs = append(errs, field.Invalid(fp, p.String(), "the service CIDR must be between /12 and /24"))
+		}
+	}
+	return errs
+}

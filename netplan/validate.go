@@ -57,7 +57,7 @@ func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
 				names[n.Name] = i
 			}
 		}
-		pe := ValidatePrefix(ip.Child("prefix"), n.Prefix)
+		pe := n.Role.ValidatePrefix(ip.Child("prefix"), n.Prefix)
 		errs = append(errs, pe...)
 		if n.Role != RoleSubnet {
 			if n.AZ != "" {
@@ -68,43 +68,22 @@ func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
 			}
 		}
 		switch n.Role {
-		case RoleVPC, RoleSubnet:
-			if len(pe) == 0 && (n.Prefix.Bits() < 16 || n.Prefix.Bits() > 28) {
-				errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "VPC and subnet blocks must be between /16 and /28"))
+		case RoleSubnet:
+			switch {
+			case n.AZ == "":
+				errs = append(errs, field.Required(ip.Child("az"), "the subnet's Availability Zone"))
+			case !azRE.MatchString(n.AZ):
+				errs = append(errs, field.Invalid(ip.Child("az"), n.AZ, "must be an Availability Zone such as ap-northeast-2a"))
 			}
-			if n.Role == RoleSubnet {
-				switch {
-				case n.AZ == "":
-					errs = append(errs, field.Required(ip.Child("az"), "the subnet's Availability Zone"))
-				case !azRE.MatchString(n.AZ):
-					errs = append(errs, field.Invalid(ip.Child("az"), n.AZ, "must be an Availability Zone such as ap-northeast-2a"))
-				}
-				if len(pe) == 0 && !within(n.Prefix, p.Prefixes(RoleVPC)) {
-					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "must lie inside a VPC CIDR of the plan"))
-				}
-			}
-		case RoleRemoteNode, RoleRemotePod:
-			if len(pe) == 0 {
-				// Every private range is at most a /8, so this also enforces
-				// the /8 … /32 size rule.
-				if !within(n.Prefix, append(rfc1918(), CGNAT())) {
-					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "remote node and pod networks must be private and between /8 and /32: inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"))
-				}
+			if len(pe) == 0 && !within(n.Prefix, p.Prefixes(RoleVPC)) {
+				errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "must lie inside a VPC CIDR of the plan"))
 			}
 		case RoleService:
 			services++
 			if services > 1 {
 				errs = append(errs, field.TooMany(np, services, 1))
 			}
-			if len(pe) == 0 {
-				if !within(n.Prefix, rfc1918()) {
-					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "the service CIDR must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"))
-				}
-				if n.Prefix.Bits() < 12 || n.Prefix.Bits() > 24 {
-					errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "the service CIDR must be between /12 and /24"))
-				}
-			}
-		case RoleOnPrem, RoleReserved:
+		case RoleVPC, RoleRemoteNode, RoleRemotePod, RoleOnPrem, RoleReserved:
 		default:
 			errs = append(errs, field.NotSupported(ip.Child("role"), n.Role, Roles()))
 		}
@@ -180,7 +159,20 @@ func overlapReason(a, b Role) string {
 	return ""
 }
 
-func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
+// Overlap is a pair of the plan's networks whose overlap breaks it: the
+// indexes of the two networks (I < J) and why.
+type Overlap struct {
+	I, J   int
+	Reason string
+}
+
+// Overlaps returns the overlaps that break the plan, each pair once, in
+// index order. A network overlapping a VPC CIDR is reported against the
+// VPC, not again against each subnet inside it. Networks with invalid
+// prefixes or roles are skipped. Validate reports each as an error at
+// the second network; callers that hold the networks elsewhere (a
+// blueprint) report them at their own paths.
+func (p Plan) Overlaps() []Overlap {
 	ps := make([]netip.Prefix, len(p.Networks))
 	for i, n := range p.Networks {
 		if n.Prefix.IsValid() && n.Prefix.Addr().Is4() && slices.Contains(Roles(), n.Role) {
@@ -206,7 +198,7 @@ func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
 		}
 		return false
 	}
-	var errs field.ErrorList
+	var out []Overlap
 	for _, pr := range pairs {
 		a, b := p.Networks[pr.I], p.Networks[pr.J]
 		why := overlapReason(a.Role, b.Role)
@@ -217,8 +209,17 @@ func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
 			b.Role == RoleSubnet && a.Role != RoleSubnet && insideOverlappedVPC(pr.I, pr.J) {
 			continue
 		}
-		errs = append(errs, field.Invalid(np.Index(pr.J).Child("prefix"), b.Prefix.String(),
-			fmt.Sprintf("overlaps %s network %q (%s, networks[%d]): %s", a.Role, a.Name, a.Prefix, pr.I, why)))
+		out = append(out, Overlap{I: pr.I, J: pr.J, Reason: why})
+	}
+	return out
+}
+
+func (p Plan) overlapErrors(np *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, o := range p.Overlaps() {
+		a, b := p.Networks[o.I], p.Networks[o.J]
+		errs = append(errs, field.Invalid(np.Index(o.J).Child("prefix"), b.Prefix.String(),
+			fmt.Sprintf("overlaps %s network %q (%s, networks[%d]): %s", a.Role, a.Name, a.Prefix, o.I, o.Reason)))
 	}
 	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,6 +42,10 @@ type FleetNode struct {
 	// Roles Anywhere only), for hosts that keep several identities.
 	CertificatePath string
 	PrivateKeyPath  string
+	// NodeIP, when valid, is the address the kubelet registers
+	// (--node-ip): on a host with several interfaces it picks the one in
+	// the remote node network, which EKS reaches.
+	NodeIP netip.Addr
 }
 
 // namePatternRE is a node name pattern: one integer verb, %d or %0Nd
@@ -63,24 +68,38 @@ const MaxNodes = 100_000
 // host and its file. It fails on any other pattern, a count outside 1 to
 // MaxNodes, a negative first number, or a name that is not such a label.
 func NodesNamed(pattern string, first, count int) ([]FleetNode, error) {
-	if !namePatternRE.MatchString(pattern) {
-		return nil, fmt.Errorf("nodeconfig: name pattern %s must hold exactly one integer verb (%%d, %%02d, %%03d, …) and otherwise only lower-case letters, digits and hyphens", advice.Quote(pattern))
-	}
 	if count < 1 || count > MaxNodes {
 		return nil, fmt.Errorf("nodeconfig: node count %d must be 1 to %d", count, MaxNodes)
 	}
 	if first < 0 || first > math.MaxInt32 {
 		return nil, fmt.Errorf("nodeconfig: the first node number %d must be 0 to %d", first, math.MaxInt32)
 	}
+	if errs := ValidateNamePattern(field.NewPath("pattern"), pattern, first, count); len(errs) > 0 {
+		return nil, ivalidation.ToError("nodeconfig", errs)
+	}
 	out := make([]FleetNode, count)
 	for i := range out {
-		name := fmt.Sprintf(pattern, first+i)
-		if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
-			return nil, fmt.Errorf("nodeconfig: node %d would be named %s, which is not a node name: %s", i+1, advice.Quote(name), strings.Join(msgs, "; "))
-		}
-		out[i].Name = name
+		out[i].Name = fmt.Sprintf(pattern, first+i)
 	}
 	return out, nil
+}
+
+// ValidateNamePattern checks pattern as NodesNamed reads it, for count
+// nodes numbered from first (both in range), reporting at fp: one integer
+// verb and otherwise only lower-case letters, digits and hyphens, and
+// every name a DNS label. Names grow with their number, so the first and
+// the last name stand for all of them.
+func ValidateNamePattern(fp *field.Path, pattern string, first, count int) field.ErrorList {
+	if !namePatternRE.MatchString(pattern) {
+		return field.ErrorList{field.Invalid(fp, pattern, "must hold exactly one integer verb (%d, %02d, %03d, …) and otherwise only lower-case letters, digits and hyphens")}
+	}
+	for _, i := range []int{0, count - 1} {
+		name := fmt.Sprintf(pattern, first+i)
+		if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
+			return field.ErrorList{field.Invalid(fp, pattern, fmt.Sprintf("node %d would be named %s, which is not a node name: %s", i+1, advice.Quote(name), strings.Join(msgs, "; ")))}
+		}
+	}
+	return nil
 }
 
 // Build returns one defaulted NodeConfig per node, in the order of Nodes.
@@ -112,8 +131,15 @@ func (f Fleet) validateShape() field.ErrorList {
 	}
 	ssm := f.Template.Spec.Hybrid != nil && f.Template.Spec.Hybrid.SSM != nil
 	seen := make(map[string]int, len(f.Nodes))
+	ips := make(map[netip.Addr]int, len(f.Nodes))
 	for i, n := range f.Nodes {
 		p := np.Index(i)
+		if n.NodeIP.IsValid() {
+			if j, dup := ips[n.NodeIP]; dup {
+				errs = append(errs, field.Duplicate(p.Child("nodeIP"), fmt.Sprintf("%s (also nodes[%d])", n.NodeIP, j)))
+			}
+			ips[n.NodeIP] = i
+		}
 		if n.Name == "" {
 			errs = append(errs, field.Required(p.Child("name"), ""))
 			continue
@@ -138,6 +164,9 @@ func (f Fleet) node(n FleetNode) NodeConfig {
 			c.Spec.Kubelet.NodeLabels = make(map[string]string, len(n.Labels))
 		}
 		maps.Copy(c.Spec.Kubelet.NodeLabels, n.Labels)
+	}
+	if n.NodeIP.IsValid() {
+		c.Spec.Kubelet.Flags = append(c.Spec.Kubelet.Flags, "--node-ip="+n.NodeIP.String())
 	}
 	if h := c.Spec.Hybrid; h != nil && h.IAMRolesAnywhere != nil {
 		h.IAMRolesAnywhere.NodeName = n.Name

@@ -3,6 +3,7 @@ package nodeconfig_test
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"reflect"
 	"slices"
 	"strings"
@@ -150,6 +151,14 @@ func TestFleetErrors(t *testing.T) {
 			t.Errorf("Build errors %v lack %s", got, want)
 		}
 	}
+	ip := netip.MustParseAddr("192.168.10.11")
+	cfgs, err := nodeconfig.Fleet{Template: guideGPUNode(t), Nodes: []nodeconfig.FleetNode{{Name: "gpu-a", NodeIP: ip}, {Name: "gpu-b"}}}.Build()
+	if err != nil || !slices.Contains(cfgs[0].Spec.Kubelet.Flags, "--node-ip=192.168.10.11") || slices.ContainsFunc(cfgs[1].Spec.Kubelet.Flags, func(f string) bool { return strings.HasPrefix(f, "--node-ip") }) {
+		t.Errorf("NodeIP: %v %v", cfgs, err)
+	}
+	if _, err := (nodeconfig.Fleet{Template: guideGPUNode(t), Nodes: []nodeconfig.FleetNode{{Name: "gpu-a", NodeIP: ip}, {Name: "gpu-b", NodeIP: ip}}}).Build(); !slices.Contains(fieldsOf(err), "nodes[1].nodeIP") {
+		t.Errorf("a shared node IP: %v", err)
+	}
 	if _, err := (nodeconfig.Fleet{Template: guideGPUNode(t)}).Build(); !slices.Contains(fieldsOf(err), "nodes") {
 		t.Errorf("empty fleet: %v", err)
 	}
@@ -166,6 +175,13 @@ func TestFleetErrors(t *testing.T) {
 	}
 	if nodes, err := nodeconfig.NodesNamed("%03d-gpu", 1, 2); err != nil || nodes[1].Name != "002-gpu" {
 		t.Errorf("verb first: %v %v", nodes, err)
+	}
+	// Only the last name is too long: 61 letters and 100 is 64 characters.
+	if _, err := nodeconfig.NodesNamed(strings.Repeat("a", 61)+"%d", 1, 99); err != nil {
+		t.Errorf("63-character names refused: %v", err)
+	}
+	if _, err := nodeconfig.NodesNamed(strings.Repeat("a", 61)+"%d", 1, 100); err == nil {
+		t.Error("a 64-character last name accepted")
 	}
 	// The names must be node names: no leading hyphen, at most 63 characters.
 	for _, pat := range []string{"-gpu%d", "gpu%d-", strings.Repeat("a", 62) + "%02d"} {

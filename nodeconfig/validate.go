@@ -162,48 +162,24 @@ func validateHybrid(h *HybridOptions, p *field.Path) field.ErrorList {
 		errs = append(errs, field.Forbidden(p.Child("iamRolesAnywhere"), "exactly one of ssm and iamRolesAnywhere may be set, and ssm is set"))
 	}
 	if s := h.SSM; s != nil {
-		sp := p.Child("ssm")
-		switch {
-		case s.ActivationCode == "":
-			errs = append(errs, field.Required(sp.Child("activationCode"), "the code returned by aws ssm create-activation"))
-		case !validActivationCode(s.ActivationCode.Reveal()):
-			errs = append(errs, field.Invalid(sp.Child("activationCode"), redacted, fmt.Sprintf("must be 20 to 250 characters on one line (it has %d)", len(s.ActivationCode))))
-		}
-		switch {
-		case s.ActivationID == "":
-			errs = append(errs, field.Required(sp.Child("activationId"), "the ID returned by aws ssm create-activation"))
-		case !lowerUUID(s.ActivationID):
-			errs = append(errs, field.Invalid(sp.Child("activationId"), s.ActivationID, "must be a lower-case UUID (8-4-4-4-12 hexadecimal digits)"))
-		}
+		errs = append(errs, s.ValidateAt(p.Child("ssm"))...)
 	}
 	if ira := h.IAMRolesAnywhere; ira != nil {
-		ip := p.Child("iamRolesAnywhere")
-		if ira.NodeName != "" {
-			if len(ira.NodeName) < 2 || len(ira.NodeName) > 64 {
-				errs = append(errs, field.Invalid(ip.Child("nodeName"), ira.NodeName, "must be 2 to 64 characters: it is the IAM role session name (nodeadm allows at most 64)"))
-			}
-			errs = append(errs, invalidIf(ip.Child("nodeName"), ira.NodeName, "is the Kubernetes node name, which ", validation.IsDNS1123Subdomain(ira.NodeName))...)
-		}
-		if ira.RoleARN != "" && !roleARNRE.MatchString(ira.RoleARN) {
-			errs = append(errs, field.Invalid(ip.Child("roleArn"), ira.RoleARN, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)"))
-		}
-		for _, a := range []struct {
-			name, value, resource string
-		}{{"trustAnchorArn", ira.TrustAnchorARN, "trust-anchor"}, {"profileArn", ira.ProfileARN, "profile"}} {
-			if a.value == "" {
-				continue
-			}
-			m := rolesAnywhereRE.FindStringSubmatch(a.value)
-			if m == nil || m[3] != a.resource {
-				errs = append(errs, field.Invalid(ip.Child(a.name), a.value, fmt.Sprintf("must be an IAM Roles Anywhere %s ARN (arn:aws:rolesanywhere:<region>:<account>:%s/<id>)", a.resource, a.resource)))
-			}
-		}
-		for _, f := range []struct{ name, value string }{
-			{"awsConfigPath", ira.AWSConfigPath}, {"certificatePath", ira.CertificatePath}, {"privateKeyPath", ira.PrivateKeyPath},
-		} {
-			if f.value != "" {
-				errs = append(errs, ivalidation.AbsPath(ip.Child(f.name), f.value, false)...)
-			}
+		errs = append(errs, ira.ValidateAt(p.Child("iamRolesAnywhere"))...)
+	}
+	return errs
+}
+
+// ValidateNodeLabels checks labels a node sets on itself through the
+// kubelet (--node-labels), reporting at fp: Kubernetes label keys and
+// values, and none of the keys the NodeRestriction admission plugin keeps
+// from a kubelet (kubernetes.io/ and k8s.io/ keys other than the few it
+// allows, node-role.kubernetes.io/ among them).
+func ValidateNodeLabels(fp *field.Path, labels map[string]string) field.ErrorList {
+	errs := metav1validation.ValidateLabels(labels, fp)
+	for _, key := range slices.Sorted(maps.Keys(labels)) {
+		if reason := kubeletMayNotSet(key); reason != "" {
+			errs = append(errs, field.Forbidden(fp.Key(key), reason))
 		}
 	}
 	return errs
@@ -215,13 +191,7 @@ func validateKubelet(k KubeletOptions, p *field.Path) field.ErrorList {
 	for i, f := range k.Flags {
 		errs = append(errs, validateFlag(p.Child("flags").Index(i), f)...)
 	}
-	lp := p.Child("nodeLabels")
-	errs = append(errs, metav1validation.ValidateLabels(k.NodeLabels, lp)...)
-	for _, key := range slices.Sorted(maps.Keys(k.NodeLabels)) {
-		if reason := kubeletMayNotSet(key); reason != "" {
-			errs = append(errs, field.Forbidden(lp.Key(key), reason))
-		}
-	}
+	errs = append(errs, ValidateNodeLabels(p.Child("nodeLabels"), k.NodeLabels)...)
 	tp := p.Child("taints")
 	seen := map[string]int{}
 	for i, t := range k.Taints {
@@ -486,4 +456,61 @@ func lowerUUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// ValidateAt checks the activation as nodeadm does, with paths under fp:
+// the code 20 to 250 characters on one line (reported redacted), the ID
+// a lower-case UUID; both required.
+func (s SSM) ValidateAt(fp *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	switch {
+	case s.ActivationCode == "":
+		errs = append(errs, field.Required(fp.Child("activationCode"), "the code returned by aws ssm create-activation"))
+	case !validActivationCode(s.ActivationCode.Reveal()):
+		errs = append(errs, field.Invalid(fp.Child("activationCode"), redacted, fmt.Sprintf("must be 20 to 250 characters on one line (it has %d)", len(s.ActivationCode))))
+	}
+	switch {
+	case s.ActivationID == "":
+		errs = append(errs, field.Required(fp.Child("activationId"), "the ID returned by aws ssm create-activation"))
+	case !lowerUUID(s.ActivationID):
+		errs = append(errs, field.Invalid(fp.Child("activationId"), s.ActivationID, "must be a lower-case UUID (8-4-4-4-12 hexadecimal digits)"))
+	}
+	return errs
+}
+
+// ValidateAt checks the IAM Roles Anywhere settings that are set, with
+// paths under fp: the node name (2 to 64 characters, the role session
+// name, and a DNS subdomain, the Kubernetes node name), the role,
+// trust-anchor and profile ARN formats, and absolute file paths. Which
+// fields are required is NodeConfig.Validate's rule.
+func (ira IAMRolesAnywhere) ValidateAt(fp *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if ira.NodeName != "" {
+		if len(ira.NodeName) < 2 || len(ira.NodeName) > 64 {
+			errs = append(errs, field.Invalid(fp.Child("nodeName"), ira.NodeName, "must be 2 to 64 characters: it is the IAM role session name (nodeadm allows at most 64)"))
+		}
+		errs = append(errs, invalidIf(fp.Child("nodeName"), ira.NodeName, "is the Kubernetes node name, which ", validation.IsDNS1123Subdomain(ira.NodeName))...)
+	}
+	if ira.RoleARN != "" && !roleARNRE.MatchString(ira.RoleARN) {
+		errs = append(errs, field.Invalid(fp.Child("roleArn"), ira.RoleARN, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)"))
+	}
+	for _, a := range []struct {
+		name, value, resource string
+	}{{"trustAnchorArn", ira.TrustAnchorARN, "trust-anchor"}, {"profileArn", ira.ProfileARN, "profile"}} {
+		if a.value == "" {
+			continue
+		}
+		m := rolesAnywhereRE.FindStringSubmatch(a.value)
+		if m == nil || m[3] != a.resource {
+			errs = append(errs, field.Invalid(fp.Child(a.name), a.value, fmt.Sprintf("must be an IAM Roles Anywhere %s ARN (arn:aws:rolesanywhere:<region>:<account>:%s/<id>)", a.resource, a.resource)))
+		}
+	}
+	for _, f := range []struct{ name, value string }{
+		{"awsConfigPath", ira.AWSConfigPath}, {"certificatePath", ira.CertificatePath}, {"privateKeyPath", ira.PrivateKeyPath},
+	} {
+		if f.value != "" {
+			errs = append(errs, ivalidation.AbsPath(fp.Child(f.name), f.value, false)...)
+		}
+	}
+	return errs
 }

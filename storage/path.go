@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/firewall"
@@ -63,13 +64,13 @@ func CheckPath(c PathCheck) []advice.Finding {
 		if g.Grade == netpath.GradeCritical {
 			lvl = advice.Error
 		}
-		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathSlow, Field: "measurement." + g.Metric,
+		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathSlow, Field: measurementField(g.Metric),
 			Message: fmt.Sprintf("%s %s is %s for storage (target: latency ≤ %s, bandwidth ≥ %d Gbps)", g.Metric, g.Value, g.Grade, th.Latency[0], th.Bandwidth[0]/1_000_000_000),
 			Ref:     refPathTest})
 	}
 	for _, m := range []string{"latency", "bandwidth"} {
 		if !measured[m] {
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePathNotMeasured, Field: "measurement." + m,
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePathNotMeasured, Field: measurementField(m),
 				Message: m + " of the storage path was not measured: measure it with ping and iperf3 from a node to the NFS server before putting data on it",
 				Ref:     refPathTest})
 		}
@@ -91,4 +92,17 @@ func CheckPath(c PathCheck) []advice.Finding {
 		}
 	}
 	return advice.Sort(fs)
+}
+
+// measurementField is the path of a netpath metric ("latency",
+// "bandwidth") in PathCheck's Measurement, by its JSON name.
+func measurementField(metric string) string {
+	name := metric
+	switch metric {
+	case "bandwidth":
+		name = "bandwidthBps"
+	case "loss":
+		name = "lossPpm"
+	}
+	return field.NewPath("measurement", name).String()
 }

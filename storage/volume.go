@@ -181,18 +181,7 @@ func (v Volume) ValidateAt(fp *field.Path) field.ErrorList {
 			continue
 		}
 		n++
-		sp := fp.Child(s.name)
-		if !validServer(s.nfs.Server) {
-			errs = append(errs, field.Invalid(sp.Child("server"), s.nfs.Server, "must be an IP address or a DNS name"))
-		}
-		switch {
-		case !strings.HasPrefix(s.nfs.Path, "/"):
-			errs = append(errs, field.Invalid(sp.Child("path"), s.nfs.Path, "must be an absolute export path"))
-		case path.Clean(s.nfs.Path) != s.nfs.Path:
-			errs = append(errs, field.Invalid(sp.Child("path"), s.nfs.Path, "must be a clean path ("+path.Clean(s.nfs.Path)+")"))
-		default:
-			errs = append(errs, ivalidation.PlainText(sp.Child("path"), s.nfs.Path)...)
-		}
+		errs = append(errs, s.nfs.ValidateAt(fp.Child(s.name))...)
 	}
 	if c := v.CSI; c != nil {
 		n++
@@ -210,6 +199,24 @@ func (v Volume) ValidateAt(fp *field.Path) field.ErrorList {
 	}
 	if n != 1 {
 		errs = append(errs, field.Invalid(fp.Child("nfs"), n, "exactly one of nfs, nfsCsi and csi"))
+	}
+	return errs
+}
+
+// ValidateAt checks the share with paths under fp: Server an IP address
+// or a DNS name, Path an absolute, clean export path of plain text.
+func (n NFS) ValidateAt(fp *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if !validServer(n.Server) {
+		errs = append(errs, field.Invalid(fp.Child("server"), n.Server, "must be an IP address or a DNS name"))
+	}
+	switch {
+	case !strings.HasPrefix(n.Path, "/"):
+		errs = append(errs, field.Invalid(fp.Child("path"), n.Path, "must be an absolute export path"))
+	case path.Clean(n.Path) != n.Path:
+		errs = append(errs, field.Invalid(fp.Child("path"), n.Path, "must be a clean path ("+path.Clean(n.Path)+")"))
+	default:
+		errs = append(errs, ivalidation.PlainText(fp.Child("path"), n.Path)...)
 	}
 	return errs
 }

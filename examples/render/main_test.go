@@ -82,7 +82,7 @@ func TestInvalidBlueprintWritesNothing(t *testing.T) {
 	if code := run([]string{"-blueprint", file, "-out", out}, &stdout, &stderr); code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	if !strings.Contains(stderr.String(), "site.remoteNodeNetwork: Invalid value: \"192.168.10.0/24\": overlaps vpc network \"vpc\" (192.168.0.0/16, vpc.cidr)") {
+	if !strings.Contains(stderr.String(), "site.remoteNodeNetwork: Invalid value: \"192.168.10.0/24\": overlaps vpc.cidr (192.168.0.0/16)") {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {

@@ -7,8 +7,12 @@
 // into a field.ErrorList rooted at the caller's path; ToError turns a list into
 // the error a package's Validate method returns.
 //
-// Tags only carry simple, local rules (required, lengths, enumerations).
-// Everything that needs context — overlap, containment, cross-field rules —
+// Tags carry the rules of one field on its own: validator's (required,
+// oneof, min, max, ip, …) and hybridkit's formats of AWS and Kubernetes
+// names (eks_cluster_name, aws_region, aws_account_id, aws_id=<prefix>,
+// kubernetes_minor, dns1123_label, dns1123_subdomain, qualified_name,
+// label_value, plain_text, image_ref, quantity, positive_decimal). Everything that needs
+// context — overlap, containment, cross-field rules —
 // is hand-written in the domain packages.
 package validation
 
@@ -55,6 +59,12 @@ func newValidator() *validator.Validate {
 		}
 		return nil
 	}, netip.Addr{}, netip.Prefix{})
+	for tag, r := range rules() {
+		// Registration fails only for an empty tag or a nil function.
+		_ = v.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
+			return len(r(nil, fl.Field().String(), fl.Param())) == 0
+		})
+	}
 	return v
 }
 
@@ -103,6 +113,11 @@ func translate(base *field.Path, fe validator.FieldError) *field.Error {
 	if s, ok := val.(fmt.Stringer); ok {
 		val = s.String()
 	}
+	if r, ok := rules()[fe.Tag()]; ok {
+		if errs := r(p, fmt.Sprint(val), fe.Param()); len(errs) > 0 {
+			return errs[0]
+		}
+	}
 	switch fe.Tag() {
 	case "required", "required_with", "required_without", "required_if", "required_unless":
 		return field.Required(p, "")
@@ -136,6 +151,12 @@ func translate(base *field.Path, fe validator.FieldError) *field.Error {
 		return field.Invalid(p, val, "must be a host name (RFC 1123)")
 	case "startswith":
 		return field.Invalid(p, val, fmt.Sprintf("must start with %q", fe.Param()))
+	case "len":
+		return field.Invalid(p, val, "must be exactly "+fe.Param()+" characters")
+	case "uppercase":
+		return field.Invalid(p, val, "must be upper case")
+	case "alpha":
+		return field.Invalid(p, val, "must be letters only")
 	case "unique":
 		return field.Duplicate(p, val)
 	}

@@ -184,3 +184,53 @@ func TestKubernetesVersion(t *testing.T) {
 		}
 	}
 }
+
+// tagged holds one field per hybridkit tag.
+type tagged struct {
+	Cluster  string            `json:"cluster" validate:"eks_cluster_name"`
+	Region   string            `json:"region" validate:"aws_region"`
+	Account  string            `json:"account" validate:"aws_account_id"`
+	VPC      string            `json:"vpc" validate:"aws_id=vpc"`
+	Minor    string            `json:"minor" validate:"kubernetes_minor"`
+	Label    string            `json:"label" validate:"dns1123_label"`
+	Sub      string            `json:"sub" validate:"dns1123_subdomain"`
+	Labels   map[string]string `json:"labels" validate:"dive,keys,qualified_name,endkeys,label_value"`
+	Text     string            `json:"text" validate:"plain_text"`
+	Image    string            `json:"image" validate:"image_ref"`
+	Capacity string            `json:"capacity" validate:"quantity"`
+}
+
+func TestHybridkitTags(t *testing.T) {
+	good := tagged{Cluster: "hybrid-prod", Region: "ap-northeast-2", Account: "123456789012", VPC: "vpc-0a1b2c3d", Minor: "1.33",
+		Label: "gpu", Sub: "a.b", Labels: map[string]string{"example.com/pool": "h200"}, Text: "plain", Image: "nginx:1.27", Capacity: "10Ti"}
+	if errs := validation.Struct(nil, &good); len(errs) > 0 {
+		t.Fatalf("valid values refused: %v", errs)
+	}
+	for _, tc := range []struct {
+		name, path string
+		mutate     func(*tagged)
+	}{
+		{"cluster name", "cluster", func(v *tagged) { v.Cluster = "-bad" }},
+		{"region", "region", func(v *tagged) { v.Region = "korea" }},
+		{"account", "account", func(v *tagged) { v.Account = "12345" }},
+		{"resource id prefix", "vpc", func(v *tagged) { v.VPC = "subnet-0a1b2c3d" }},
+		{"kubernetes minor", "minor", func(v *tagged) { v.Minor = "1.20" }},
+		{"dns label", "label", func(v *tagged) { v.Label = "a.b" }},
+		{"dns subdomain", "sub", func(v *tagged) { v.Sub = "A_B" }},
+		{"label key", "labels[bad key]", func(v *tagged) { v.Labels = map[string]string{"bad key": "x"} }},
+		{"label value", "labels[k]", func(v *tagged) { v.Labels = map[string]string{"k": "a b"} }},
+		{"plain text", "text", func(v *tagged) { v.Text = "a\"b" }},
+		{"image", "image", func(v *tagged) { v.Image = "nginx:" }},
+		{"quantity", "capacity", func(v *tagged) { v.Capacity = "ten" }},
+		{"zero quantity", "capacity", func(v *tagged) { v.Capacity = "0" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := good
+			tc.mutate(&v)
+			errs := validation.Struct(nil, &v)
+			if len(errs) != 1 || errs[0].Field != tc.path || strings.Contains(errs[0].Detail, "must satisfy") {
+				t.Errorf("errors = %v, want one at %s with the rule's own message", errs, tc.path)
+			}
+		})
+	}
+}
