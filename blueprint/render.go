@@ -600,7 +600,7 @@ func (r *renderer) costFiles() {
 		return
 	}
 	sh, err := cost.CostExplorerScript(region, bt.estimate)
-	r.add("cost/cost-explorer.sh", KindShell, "this month's EKS spend by usage type, hybrid nodes' vCPU-hours beside the plan's estimate", sh, nil)
+	r.add("cost/cost-explorer.sh", KindShell, "this month's EKS spend by usage type, hybrid nodes' vCPU-hours beside the plan's estimate", sh, err)
 }
 
 // CodeNoCostExplorer is the finding for a Region whose partition has no
