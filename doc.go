@@ -18,10 +18,14 @@
 //     nodeadm drop-ins), the device plugin, RuntimeClass and test pod, GPU
 //     node labels and taints, inventories from nvidia-smi, the MIG catalog,
 //     host prerequisite checks.
-//   - netplan: the address plan (validation, overlaps that name both inputs,
-//     allocation), firewall rule sets rendered for security groups,
-//     nftables, iptables and tables, path MTU, link baseline and parsers
-//     for ping and iperf3.
+//   - netplan: the address plan (validation, overlaps that name both
+//     inputs, allocation) and the AWS routing plan (VPC routes, BGP
+//     announcements, the remote networks' registration, the connectivity
+//     script).
+//   - firewall: rule sets from profiles (EKS, NFS, DNS, Calico, Istio),
+//     rendered as security groups, nftables, iptables and tables.
+//   - netpath: the path from a hybrid node to the VPC: its MTU hop by hop,
+//     the link baseline and the ping and iperf3 parsers.
 //   - containerdconf: containerd config files (versions 2 and 3, nodeadm
 //     drop-ins): model, render, parse, and checks for what containerd 1.x
 //     and 2.x do with them.
@@ -41,11 +45,31 @@
 //
 // # One pipeline in every package
 //
-// Build typed values → Default fills unset fields → Validate returns every
-// problem at once as field errors with JSON paths → Lint returns
-// advice.Findings for what is legal but wrong in practice → Render or
-// Marshal returns deterministic bytes and refuses invalid input → Parse
-// reads them back strictly, so Parse(Render(x)) equals x.
+// Build typed values → Validate returns every problem at once as field
+// errors with JSON paths → Lint returns advice.Findings for what is legal
+// but wrong in practice → Marshal (a model's own format) or RenderX
+// (another format) returns deterministic bytes and refuses invalid input
+// → Parse reads them back strictly, so Parse(Marshal(x)) equals x.
+//
+// The rules every package follows:
+//
+//   - Defaults: Validate, Lint, Check and every renderer read a zero field
+//     as its documented default — each works on a defaulted copy — and
+//     none changes its argument. Default exists to see the filled values;
+//     calling it first changes no result. Parse does not default: it
+//     returns what the document says, so Lint can report what a file
+//     leaves out.
+//   - Validate() error and ValidateAt(*field.Path) field.ErrorList on every
+//     model; the error unwraps to field errors whose paths are the model's
+//     JSON fields (the blueprint's, for a blueprint). Rules of one field
+//     are validate struct tags; rules across fields are code.
+//   - Lint() []advice.Finding takes no arguments: the context is in the
+//     value. A check across values is a function, CheckX(…).
+//   - A finding's Code is an advice.Code constant of the package that
+//     reports it, and its Field is built from a *field.Path.
+//   - A well-known name (a label, taint or resource) is declared once, by
+//     the package that owns it — nodeconfig.LabelComputeType,
+//     gpu.ResourceGPU — or taken from k8s.io/api (corev1.LabelTopologyZone).
 //
 // # No I/O
 //
@@ -62,9 +86,8 @@
 // or one NodeConfig on its own:
 //
 //	c := nodeconfig.NewSSM("gpu-hybrid-cluster", "ap-northeast-2", code, activationID)
-//	c.Spec.Kubelet.NodeLabels = map[string]string{"topology.kubernetes.io/zone": "onprem-dc1"}
-//	c.Spec.Kubelet.Taints = []corev1.Taint{{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule}}
-//	c.Default()
+//	c.Spec.Kubelet.NodeLabels = map[string]string{corev1.LabelTopologyZone: "onprem-dc1"}
+//	c.Spec.Kubelet.Taints = []corev1.Taint{gpu.NodeTaint()}
 //	for _, f := range c.Lint() {
 //		fmt.Println(f)
 //	}

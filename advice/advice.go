@@ -76,6 +76,12 @@ func (l *Level) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// Code identifies a kind of finding: "<package>/<what>", such as
+// "nodeconfig/containerd-dropin-incomplete". Every code is a constant of
+// the package that reports it, so callers filter and suppress findings by
+// name; the message wording may change between releases.
+type Code string
+
 // Finding is one advisory.
 //
 // The zero Finding is an Info with no text; producers always fill Code and
@@ -86,7 +92,7 @@ type Finding struct {
 	// Code is a stable, machine-readable identifier such as
 	// "nodeconfig/containerd-dropin-incomplete". Callers filter or suppress
 	// findings by Code; the Message wording may change between releases.
-	Code string `json:"code"`
+	Code Code `json:"code"`
 	// Field is the JSON field path of the input the finding is about
 	// ("spec.kubelet.flags[0]"), or empty when it concerns the whole input.
 	Field string `json:"field,omitempty"`

@@ -12,13 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/containerdconf"
 	"github.com/hybridkit/hybridkit/dnsplan"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/nodeconfig"
-	"sigs.k8s.io/yaml"
 )
 
 func render(t testing.TB, b blueprint.Blueprint) blueprint.Bundle {

@@ -44,7 +44,7 @@ func (bt *built) buildDNS() field.ErrorList {
 		for _, s := range b.DNS.Servers {
 			targets = append(targets, dnsplan.Target{IP: s})
 		}
-		p.Rules = append(p.Rules, dnsplan.Rule{Name: name[:min(len(name), maxResolverName)], Domain: z, Targets: targets})
+		p.Rules = append(p.Rules, dnsplan.Rule{Name: name[:min(len(name), maxResolverName)], Domain: z, Targets: targets, VPCIDs: []string{b.VPC.ID}})
 		rp := field.NewPath("rules").Index(i)
 		from.set(rp.Child("domain"), dp.Child("zones").Index(i))
 		from.set(rp.Child("vpcIds"), dp.Child("zones").Index(i))

@@ -15,8 +15,8 @@ import (
 
 // Finding codes of Render for credentials that do not exist yet.
 const (
-	CodeNoActivation = "blueprint/no-activation"
-	CodeNoProfile    = "blueprint/no-profile"
+	CodeNoActivation advice.Code = "blueprint/no-activation"
+	CodeNoProfile    advice.Code = "blueprint/no-profile"
 )
 
 // refCredentials is how hybrid nodes get AWS credentials: an SSM hybrid

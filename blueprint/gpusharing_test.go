@@ -22,7 +22,7 @@ func TestGPUSharing(t *testing.T) {
 	for _, tc := range []struct {
 		strategy    gpu.Sharing
 		daemonSets  int
-		wantFinding string
+		wantFinding advice.Code
 	}{
 		{gpu.SharingTimeSlicing, 1, gpu.CodeSharedMultiRequest},
 		{gpu.SharingMPS, 2, gpu.CodeMPSControlDaemon},

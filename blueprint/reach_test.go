@@ -249,9 +249,9 @@ func TestEveryFindingCodeReachesTheBlueprint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			i := slices.IndexFunc(findings, func(f advice.Finding) bool { return f.Code == c })
+			i := slices.IndexFunc(findings, func(f advice.Finding) bool { return string(f.Code) == c })
 			if i < 0 {
-				var codes []string
+				var codes []advice.Code
 				for _, f := range findings {
 					codes = append(codes, f.Code)
 				}

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/cost"
@@ -197,7 +198,7 @@ func (r *renderer) nodes() {
 				r.add(c.path, KindContainerdTOML, c.desc, nil, err)
 			}
 		}
-		for _, f := range append(o.Lint(c.target), fs...) {
+		for _, f := range append(gpu.CheckContainerdOptions(c.target, o), fs...) {
 			f.Message, f.Field = c.path+": "+f.Message, ""
 			r.bt.findings = append(r.bt.findings, f)
 		}
@@ -301,41 +302,35 @@ func (r *renderer) lintWorkloads(objs []runtime.Object) {
 	var nodes []map[string]string
 	for _, p := range b.NodePools {
 		l := poolLabels(b, p)
-		l[placement.LabelComputeType] = placement.ComputeHybrid
+		l[nodeconfig.LabelComputeType] = nodeconfig.ComputeTypeHybrid
 		nodes = append(nodes, l)
 	}
 	for _, s := range b.VPC.Subnets {
-		nodes = append(nodes, map[string]string{"topology.kubernetes.io/zone": s.AZ})
+		nodes = append(nodes, map[string]string{corev1.LabelTopologyZone: s.AZ})
 	}
+	wp := r.bt.fp.Child("workloads")
 	for _, o := range objs {
 		var spec corev1.PodSpec
-		image := "workloads.webImage"
+		image := wp.Child("webImage")
 		switch w := o.(type) {
 		case *corev1.Pod:
-			spec, image = w.Spec, "workloads.trainingImage"
+			spec, image = w.Spec, wp.Child("trainingImage")
 		case *appsv1.Deployment:
 			spec = w.Spec.Template.Spec
 		default:
 			continue
 		}
-		for _, f := range placement.Lint(spec, nodes) {
-			f.Field = "workloads"
-			if f.Code == placement.CodeLatestImage {
-				f.Field = image
-			}
-			r.bt.findings = append(r.bt.findings, f)
+		from := newProvenance(wp)
+		for i := range spec.Containers {
+			from.set(field.NewPath("containers").Index(i).Child("image"), image)
 		}
+		r.bt.findings = append(r.bt.findings, from.findings(placement.Lint(spec, nodes))...)
 	}
 	// The remote pod network is registered with the cluster and routed
-	// from the VPC (RoutingPlan), so webhooks may run on either side. The
-	// rules concern the cluster as a whole, no blueprint field.
-	for _, f := range placement.MixedClusterRules(b.Site.RemotePodNetwork.IsValid()) {
-		if f.Field == "nodes.labels" {
-			continue // every NodeConfig carries the site's zone label
-		}
-		f.Field = ""
-		r.bt.findings = append(r.bt.findings, f)
-	}
+	// from the VPC (RoutingPlan), so webhooks may run on either side;
+	// every NodeConfig carries the site's zone label.
+	mixed := placement.MixedCluster{PodNetworkRoutable: b.Site.RemotePodNetwork.IsValid(), HybridZoneLabelled: true}
+	r.bt.findings = append(r.bt.findings, mixed.Lint()...)
 }
 
 func deployment(name, image string, replicas int32) *appsv1.Deployment {
@@ -379,7 +374,7 @@ func (r *renderer) cilium() {
 	b := r.bt.bp
 	hybridOnly := map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
 		"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{
-			"key": placement.LabelComputeType, "operator": "In", "values": []string{placement.ComputeHybrid}}}}}}}}
+			"key": nodeconfig.LabelComputeType, "operator": "In", "values": []string{nodeconfig.ComputeTypeHybrid}}}}}}}}
 	values := map[string]any{
 		"affinity": hybridOnly,
 		"ipam": map[string]any{"mode": "cluster-pool", "operator": map[string]any{
@@ -409,7 +404,7 @@ func (r *renderer) cilium() {
 // https://github.com/tigera/operator/blob/fdb10d5c1b619137f2e50cbdcb4c9012364d6ed7/api/v1/installation_types.go).
 func (r *renderer) calico() {
 	b := r.bt.bp
-	hybrid := map[string]string{placement.LabelComputeType: placement.ComputeHybrid}
+	hybrid := map[string]string{nodeconfig.LabelComputeType: nodeconfig.ComputeTypeHybrid}
 	onHybrid := map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"nodeSelector": hybrid}}}}
 	network := map[string]any{
 		"bgp": "Disabled",
@@ -418,7 +413,7 @@ func (r *renderer) calico() {
 			"blockSize":     r.bt.plan.PerNodeBits,
 			"encapsulation": "VXLAN",
 			"natOutgoing":   "Enabled",
-			"nodeSelector":  placement.LabelComputeType + ` == "` + placement.ComputeHybrid + `"`,
+			"nodeSelector":  nodeconfig.LabelComputeType + ` == "` + nodeconfig.ComputeTypeHybrid + `"`,
 		}},
 	}
 	if mtu := r.cniMTU(); mtu > 0 {
@@ -484,7 +479,7 @@ func (r *renderer) firewallFiles() {
 
 // Finding code of verify for a plan without an address to prove the path
 // MTU against.
-const CodeNoMTUProbe = "blueprint/no-mtu-probe"
+const CodeNoMTUProbe advice.Code = "blueprint/no-mtu-probe"
 
 // verify writes the checks that prove the plan on the real network, each
 // script for the host it must run on: one of the site's DNS servers (the
@@ -534,7 +529,7 @@ func (r *renderer) verifyPathMTU() {
 	bt, b := r.bt, r.bt.bp
 	probe := b.Connectivity.MTUProbe
 	if !probe.IsValid() {
-		r.bt.findings = append(r.bt.findings, advice.Finding{Level: advice.Info, Code: CodeNoMTUProbe, Field: "connectivity.mtuProbe",
+		r.bt.findings = append(r.bt.findings, advice.Finding{Level: advice.Info, Code: CodeNoMTUProbe, Field: field.NewPath("connectivity", "mtuProbe").String(),
 			Message: "no address in the VPC answers ping for the path MTU check (the Resolver endpoints and the cluster's interfaces do not): set connectivity.mtuProbe to an instance whose security group admits ICMP from the remote node network, and the bundle gains verify/from-hybrid-node.sh",
 			Ref:     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html#path-mtu-discovery-network-acls"})
 		return
@@ -561,7 +556,7 @@ func (r *renderer) verifyStoragePath(kube *shellscript.Script) {
 	host := bt.storagePath(server, netpath.EncapNone)
 	pod := bt.storagePath(server, bt.path.Encapsulation)
 	hostMTU, _ := host.MTU()
-	o := netpath.MeasureOptions{Target: server, NodeSelector: map[string]string{placement.LabelComputeType: placement.ComputeHybrid}, HostNetwork: true}
+	o := netpath.MeasureOptions{Target: server, NodeSelector: map[string]string{nodeconfig.LabelComputeType: nodeconfig.ComputeTypeHybrid}, HostNetwork: true}
 	payload := strconv.Itoa(host.PingPayload())
 	within, err1 := o.PodCommand("hybridkit-mtu", "ping", "-M", "do", "-s", payload, "-c", "3", "-W", "2", server.String())
 	over, err2 := o.PodCommand("hybridkit-mtu-over", "ping", "-M", "do", "-s", strconv.Itoa(host.PingPayload()+1), "-c", "1", "-W", "2", server.String())
@@ -605,4 +600,4 @@ func (r *renderer) costFiles() {
 
 // CodeNoCostExplorer is the finding for a Region whose partition has no
 // Cost Explorer endpoint (GovCloud, the isolated partitions).
-const CodeNoCostExplorer = "blueprint/no-cost-explorer"
+const CodeNoCostExplorer advice.Code = "blueprint/no-cost-explorer"

@@ -19,6 +19,7 @@ import (
 	"github.com/hybridkit/hybridkit/internal/markdown"
 	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
+	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
 // Plan is plan.json: the whole plan for machines.
@@ -62,7 +63,7 @@ func (bt *built) plannedNodes() []PlannedNode {
 	for _, n := range bt.nodes {
 		p := bt.bp.NodePools[n.pool]
 		pn := PlannedNode{Name: n.name, Pool: p.Name, Address: n.addr, Labels: poolLabels(bt.bp, p)}
-		pn.Labels["eks.amazonaws.com/compute-type"] = "hybrid"
+		pn.Labels[nodeconfig.LabelComputeType] = nodeconfig.ComputeTypeHybrid
 		if p.GPU != nil {
 			if m, ok := gpu.ModelByAlias(p.GPU.Model); ok {
 				o := gpu.DevicePluginOptions{}
@@ -190,7 +191,7 @@ func (r *reportWriter) sectionFindings() {
 		var rows [][]string
 		for _, f := range r.findings {
 			if f.Level == l {
-				rows = append(rows, []string{f.Code, f.Field, f.Message, f.Ref})
+				rows = append(rows, []string{string(f.Code), f.Field, f.Message, f.Ref})
 			}
 		}
 		if len(rows) == 0 {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/advice"
 )
 
@@ -21,31 +23,33 @@ const (
 
 // Finding codes reported by Check and CheckDropIn.
 const (
-	CodeRuntimeTypeMissing   = "containerdconf/runtime-type-missing"
-	CodeSystemdCgroupMissing = "containerdconf/systemd-cgroup-missing"
-	CodeDefaultRuntimeUndef  = "containerdconf/default-runtime-undefined"
-	CodeWrongVersionKeys     = "containerdconf/keys-of-other-version"
-	CodeRemovedKeys          = "containerdconf/removed-runtime-keys"
-	CodeVersionMissing       = "containerdconf/version-missing"
-	CodeDropInNewerThanRoot  = "containerdconf/dropin-newer-than-root"
-	CodeDropInReplacesCRI    = "containerdconf/dropin-replaces-cri"
-	CodeDropInVersionDiffers = "containerdconf/dropin-version-differs"
-	CodeIgnoredKey           = "containerdconf/ignored-key"
+	CodeRuntimeTypeMissing   advice.Code = "containerdconf/runtime-type-missing"
+	CodeSystemdCgroupMissing advice.Code = "containerdconf/systemd-cgroup-missing"
+	CodeDefaultRuntimeUndef  advice.Code = "containerdconf/default-runtime-undefined"
+	CodeWrongVersionKeys     advice.Code = "containerdconf/keys-of-other-version"
+	CodeRemovedKeys          advice.Code = "containerdconf/removed-runtime-keys"
+	CodeVersionMissing       advice.Code = "containerdconf/version-missing"
+	CodeDropInNewerThanRoot  advice.Code = "containerdconf/dropin-newer-than-root"
+	CodeDropInReplacesCRI    advice.Code = "containerdconf/dropin-replaces-cri"
+	CodeDropInVersionDiffers advice.Code = "containerdconf/dropin-version-differs"
+	CodeIgnoredKey           advice.Code = "containerdconf/ignored-key"
 )
 
-// criTablePath is the TOML table of the CRI runtime settings for a version.
-func criTablePath(version int) string {
+// criTablePath is the TOML table of the CRI runtime settings for a
+// version, as a path of TOML keys (quoted where TOML needs it), so a
+// finding's Field reads as the key in the file.
+func criTablePath(version int) *field.Path {
 	switch {
 	case version <= 1:
-		return "plugins.cri"
+		return field.NewPath("plugins", "cri")
 	case version == 2:
-		return `plugins."` + PluginCRIv2 + `"`
+		return field.NewPath("plugins", tomlKey(PluginCRIv2))
 	}
-	return `plugins."` + PluginCRIRuntime + `"`
+	return field.NewPath("plugins", tomlKey(PluginCRIRuntime))
 }
 
-func runtimePath(version int, name string) string {
-	return criTablePath(version) + ".containerd.runtimes." + tomlKey(name)
+func runtimePath(version int, name string) *field.Path {
+	return criTablePath(version).Child("containerd", "runtimes", tomlKey(name))
 }
 
 // tomlKey quotes a key when it is not a bare TOML key.
@@ -78,21 +82,21 @@ func checkFile(c Config) []advice.Finding {
 	var fs []advice.Finding
 	if c.Version <= 1 {
 		fs = append(fs, advice.Finding{
-			Level: advice.Warning, Code: CodeVersionMissing, Field: "version",
+			Level: advice.Warning, Code: CodeVersionMissing, Field: field.NewPath("version").String(),
 			Message: "the file has no version key, so containerd reads it as version 1, whose CRI plugin is \"cri\"; write version = 2 (containerd 1.x, and the root file nodeadm writes) or 3 (containerd 2.x)",
 			Ref:     refPlugins,
 		})
 	}
 	if c.Version <= 2 && hasAny(c.PluginIDs, PluginCRIRuntime, PluginCRIImages) {
 		fs = append(fs, advice.Finding{
-			Level: advice.Error, Code: CodeWrongVersionKeys, Field: "plugins",
+			Level: advice.Error, Code: CodeWrongVersionKeys, Field: field.NewPath("plugins").String(),
 			Message: fmt.Sprintf("version %d file sets %s/%s, which exist only in config version 3: containerd 1.x ignores them, so the runtime settings do not apply", c.Version, PluginCRIRuntime, PluginCRIImages),
 			Ref:     refPlugins,
 		})
 	}
 	if c.Version >= 3 && hasAny(c.PluginIDs, PluginCRIv2) && c.CRI == nil {
 		fs = append(fs, advice.Finding{
-			Level: advice.Warning, Code: CodeWrongVersionKeys, Field: `plugins."` + PluginCRIv2 + `"`,
+			Level: advice.Warning, Code: CodeWrongVersionKeys, Field: field.NewPath("plugins", tomlKey(PluginCRIv2)).String(),
 			Message: fmt.Sprintf("version %d file configures runtimes under %s, the version 2 plugin; in version 3 they belong under %s", c.Version, PluginCRIv2, PluginCRIRuntime),
 			Ref:     refPlugins,
 		})
@@ -125,7 +129,7 @@ func checkFile(c Config) []advice.Finding {
 		p := runtimePath(c.Version, name)
 		if r.Type == "" {
 			fs = append(fs, advice.Finding{
-				Level: advice.Error, Code: CodeRuntimeTypeMissing, Field: p + ".runtime_type",
+				Level: advice.Error, Code: CodeRuntimeTypeMissing, Field: p.Child("runtime_type").String(),
 				Message: fmt.Sprintf("runtime %q has no runtime_type: containerd fails with \"container.Runtime.Name must be set\"; set runtime_type = %q", name, RuntimeTypeRuncV2),
 				Ref:     refRuntimeType,
 			})
@@ -136,13 +140,13 @@ func checkFile(c Config) []advice.Finding {
 				msg += " (other runtimes in this file do set it)"
 			}
 			fs = append(fs, advice.Finding{
-				Level: advice.Error, Code: CodeSystemdCgroupMissing, Field: p + ".options.SystemdCgroup",
+				Level: advice.Error, Code: CodeSystemdCgroupMissing, Field: p.Child("options", "SystemdCgroup").String(),
 				Message: msg, Ref: refSystemdCgroup,
 			})
 		}
 		if c.Version >= 3 && (r.RuntimeRoot != nil || r.RuntimeEngine != nil) {
 			fs = append(fs, advice.Finding{
-				Level: advice.Warning, Code: CodeRemovedKeys, Field: p,
+				Level: advice.Warning, Code: CodeRemovedKeys, Field: p.String(),
 				Message: fmt.Sprintf("runtime %q sets runtime_root or runtime_engine, removed in containerd 2.0; delete them (use options.Root)", name),
 				Ref:     refReleases,
 			})
@@ -153,7 +157,7 @@ func checkFile(c Config) []advice.Finding {
 
 func undefinedDefault(c Config) advice.Finding {
 	return advice.Finding{
-		Level: advice.Error, Code: CodeDefaultRuntimeUndef, Field: criTablePath(c.Version) + ".containerd.default_runtime_name",
+		Level: advice.Error, Code: CodeDefaultRuntimeUndef, Field: criTablePath(c.Version).Child("containerd", "default_runtime_name").String(),
 		Message: fmt.Sprintf("default_runtime_name %q names a runtime this file does not define (defined: %s); the CRI plugin fails to load", c.CRI.DefaultRuntimeName, listOrNone(c.CRI.RuntimeNames())),
 		Ref:     refDefaultRT,
 	}
@@ -176,13 +180,13 @@ func CheckDropIn(dropIn, root Config) []advice.Finding {
 	fs := checkFile(dropIn)
 	if dropIn.Version > root.Version {
 		fs = append(fs, advice.Finding{
-			Level: advice.Error, Code: CodeDropInNewerThanRoot, Field: "version",
+			Level: advice.Error, Code: CodeDropInNewerThanRoot, Field: field.NewPath("version").String(),
 			Message: fmt.Sprintf("drop-in is version %d but the root config is version %d: containerd 1.x reads it without a word and ignores every setting in it (its version 3 plugin IDs do not exist in 1.x), so a node on 1.x runs without them; write version = %d, which every containerd reads", dropIn.Version, root.Version, root.Version),
 			Ref:     refDropInVersion,
 		})
 	} else if dropIn.Version > 1 && dropIn.Version < root.Version {
 		fs = append(fs, advice.Finding{
-			Level: advice.Warning, Code: CodeDropInVersionDiffers, Field: "version",
+			Level: advice.Warning, Code: CodeDropInVersionDiffers, Field: field.NewPath("version").String(),
 			Message: fmt.Sprintf("drop-in is version %d but the root config is version %d; write the drop-in in the root's version so its plugin IDs match", dropIn.Version, root.Version),
 			Ref:     refPlugins,
 		})
@@ -200,7 +204,7 @@ func CheckDropIn(dropIn, root Config) []advice.Finding {
 	if root.CRI != nil && dropIn.Version <= 2 && root.Version <= 2 {
 		if lost := lostSettings(dropIn.CRI, root.CRI); len(lost) > 0 {
 			fs = append(fs, advice.Finding{
-				Level: advice.Error, Code: CodeDropInReplacesCRI, Field: criTablePath(dropIn.Version),
+				Level: advice.Error, Code: CodeDropInReplacesCRI, Field: criTablePath(dropIn.Version).String(),
 				Message: "containerd 1.x replaces the whole CRI plugin table with this drop-in's, so the root config's " +
 					strings.Join(lost, ", ") + " are lost; carry the complete CRI section in the drop-in",
 				Ref: refReplace,

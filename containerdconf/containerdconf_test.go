@@ -89,11 +89,11 @@ bin_dir = '/opt/custom/cni'
 	}
 	var codes []string
 	for _, f := range containerdconf.Check(parsed) {
-		codes = append(codes, f.Code+" "+f.Field)
+		codes = append(codes, string(f.Code)+" "+f.Field)
 	}
 	want := []string{
-		containerdconf.CodeIgnoredKey + ` plugins."io.containerd.cri.v1.runtime".cni.bin_dir`,
-		containerdconf.CodeIgnoredKey + ` plugins."io.containerd.cri.v1.runtime".enable_cdi`,
+		string(containerdconf.CodeIgnoredKey) + ` plugins."io.containerd.cri.v1.runtime".cni.bin_dir`,
+		string(containerdconf.CodeIgnoredKey) + ` plugins."io.containerd.cri.v1.runtime".enable_cdi`,
 	}
 	if !slices.Equal(codes, want) {
 		t.Errorf("findings %q, want %q", codes, want)
@@ -165,7 +165,7 @@ func TestGuideDropInOnContainerd1(t *testing.T) {
 	}
 	fs := containerdconf.CheckDropIn(dropIn, containerdconf.NodeadmRoot(pause))
 	codes := codesOf(fs)
-	for _, want := range []string{containerdconf.CodeDropInReplacesCRI, containerdconf.CodeSystemdCgroupMissing} {
+	for _, want := range []advice.Code{containerdconf.CodeDropInReplacesCRI, containerdconf.CodeSystemdCgroupMissing} {
 		if !slices.Contains(codes, want) {
 			t.Errorf("CheckDropIn(guide) codes = %v, missing %s", codes, want)
 		}
@@ -187,8 +187,8 @@ func TestGuideDropInOnContainerd1(t *testing.T) {
 	}
 }
 
-func codesOf(fs []advice.Finding) []string {
-	var out []string
+func codesOf(fs []advice.Finding) []advice.Code {
+	var out []advice.Code
 	for _, f := range fs {
 		out = append(out, f.Code)
 	}
@@ -199,7 +199,7 @@ func TestCheck(t *testing.T) {
 	tests := []struct {
 		name      string
 		toml      string
-		wantCode  string
+		wantCode  advice.Code
 		wantField string
 	}{
 		{"runtime type missing", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia.options]\nSystemdCgroup = true\n",
@@ -235,7 +235,7 @@ func TestCheckDropInVersion(t *testing.T) {
 	root := containerdconf.NodeadmRoot(pause)
 	for _, tc := range []struct {
 		version int
-		code    string
+		code    advice.Code
 	}{{3, containerdconf.CodeDropInNewerThanRoot}, {4, containerdconf.CodeDropInNewerThanRoot}} {
 		d := gpuConfig(3)
 		d.Version = tc.version

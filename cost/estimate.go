@@ -151,7 +151,7 @@ func (in Input) monthHours() int64 {
 }
 
 // Finding codes of estimates.
-const CodeGuidePricing = "cost/guide-flat-price"
+const CodeGuidePricing advice.Code = "cost/guide-flat-price"
 
 // checkedMul multiplies non-negative int64s or reports overflow.
 func checkedMul(a, b int64) (int64, error) {
@@ -258,7 +258,7 @@ func Compute(in Input) (Estimate, error) {
 		if _, tiered, err := HybridNodesPricing().Price(e.VCPUHours); err == nil {
 			msg += fmt.Sprintf(": these %d vCPU-hours cost %s with the tiers, not %s", e.VCPUHours, tiered, e.HybridNodes)
 		}
-		e.Findings = append(e.Findings, advice.Finding{Level: advice.Error, Code: CodeGuidePricing, Field: "pricing", Message: msg, Ref: "https://aws.amazon.com/eks/pricing/"})
+		e.Findings = append(e.Findings, advice.Finding{Level: advice.Error, Code: CodeGuidePricing, Field: field.NewPath("pricing").String(), Message: msg, Ref: "https://aws.amazon.com/eks/pricing/"})
 	}
 	e.Findings = advice.Sort(e.Findings)
 	return e, nil

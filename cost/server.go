@@ -141,7 +141,7 @@ func (s Server) ValidateAt(fp *field.Path) field.ErrorList {
 
 // CodeVCPUMismatch is the finding for a declared vCPU count that the
 // topology contradicts.
-const CodeVCPUMismatch = "cost/vcpu-mismatch"
+const CodeVCPUMismatch advice.Code = "cost/vcpu-mismatch"
 
 // valid reports cheaply whether ValidateAt would return nothing, so a
 // large fleet builds no field paths when it is clean.

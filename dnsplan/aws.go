@@ -92,6 +92,7 @@ type AWSRequests struct {
 // each rule target's port ("Inbound and outbound rules must allow TCP and
 // UDP access", CreateResolverEndpoint SecurityGroupIds).
 func (p Plan) Requests() (AWSRequests, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return AWSRequests{}, err
 	}
@@ -165,6 +166,7 @@ func endpointInput(vpc, direction string, e Endpoint) CreateResolverEndpointInpu
 // writer; JSON arguments are encoded with encoding/json. The plan must
 // validate.
 func AWSScript(p Plan) ([]byte, error) {
+	p = p.defaulted()
 	req, err := p.Requests()
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/advice"
 )
@@ -51,6 +52,7 @@ func corefileAddr(a netip.Addr, port uint16) string {
 // the site's DNS servers instead of through the VPC resolver. A query goes
 // to the block with the longest matching zone.
 func StubServerBlocks(p Plan) ([]ServerBlock, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -73,6 +75,7 @@ func StubServerBlocks(p Plan) ([]ServerBlock, error) {
 // root block followed by the stub blocks. It is checked with
 // Corefile.Check before it is returned; an Error finding is an error.
 func RenderCorefile(p Plan) ([]byte, error) {
+	p = p.defaulted()
 	stubs, err := StubServerBlocks(p)
 	if err != nil {
 		return nil, err
@@ -92,6 +95,7 @@ func RenderCorefile(p Plan) ([]byte, error) {
 // configuration value instead: the add-on overwrites edits to the
 // ConfigMap.
 func CoreDNSConfigMap(p Plan) (*corev1.ConfigMap, error) {
+	p = p.defaulted()
 	cf, err := RenderCorefile(p)
 	if err != nil {
 		return nil, err
@@ -103,13 +107,6 @@ func CoreDNSConfigMap(p Plan) (*corev1.ConfigMap, error) {
 	}, nil
 }
 
-// Labels and keys the mixed-cluster CoreDNS placement uses.
-const (
-	LabelComputeType = "eks.amazonaws.com/compute-type"
-	LabelZone        = "topology.kubernetes.io/zone"
-	LabelHostname    = "kubernetes.io/hostname"
-)
-
 // CoreDNSAffinity is the affinity EKS recommends for CoreDNS in a cluster
 // with hybrid and cloud nodes: spread replicas across hosts (weight 100)
 // and across zones (weight 50), hybrid nodes carrying their own
@@ -119,8 +116,8 @@ func CoreDNSAffinity() *corev1.Affinity {
 	sel := &metav1.LabelSelector{MatchLabels: map[string]string{"k8s-app": "kube-dns"}}
 	return &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{
-			{Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel, TopologyKey: LabelHostname}},
-			{Weight: 50, PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel, TopologyKey: LabelZone}},
+			{Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel, TopologyKey: corev1.LabelHostname}},
+			{Weight: 50, PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel, TopologyKey: corev1.LabelTopologyZone}},
 		},
 	}}
 }
@@ -134,7 +131,7 @@ func KubeDNSTrafficDistributionPatch() []byte {
 }
 
 // Finding codes of MixedClusterAdvice.
-const CodeMixedClusterDNS = "dnsplan/mixed-cluster-coredns"
+const CodeMixedClusterDNS advice.Code = "dnsplan/mixed-cluster-coredns"
 
 // MixedClusterAdvice says how to run CoreDNS when a cluster has nodes on
 // both sides: at least one replica on hybrid nodes and one in AWS, a zone
@@ -143,13 +140,13 @@ const CodeMixedClusterDNS = "dnsplan/mixed-cluster-coredns"
 func MixedClusterAdvice(hybridZone string) []advice.Finding {
 	const ref = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-webhooks.html"
 	return []advice.Finding{
-		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: "coredns.replicas", Ref: ref,
+		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: field.NewPath("coredns", "replicas").String(), Ref: ref,
 			Message: "run at least one CoreDNS replica on hybrid nodes and one on cloud nodes, so each side resolves names when the link between them is down"},
-		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: "nodes.labels", Ref: ref,
-			Message: "label the hybrid nodes " + LabelZone + "=" + strconv.Quote(hybridZone) + " so zone-aware spreading and PreferClose can tell the sides apart"},
-		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: "coredns.affinity", Ref: ref,
-			Message: "give CoreDNS pod anti-affinity on " + LabelHostname + " (weight 100) and " + LabelZone + " (weight 50)"},
-		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: "kube-dns.spec.trafficDistribution", Ref: ref,
+		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: field.NewPath("nodes", "labels").String(), Ref: ref,
+			Message: "label the hybrid nodes " + corev1.LabelTopologyZone + "=" + strconv.Quote(hybridZone) + " so zone-aware spreading and PreferClose can tell the sides apart"},
+		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: field.NewPath("coredns", "affinity").String(), Ref: ref,
+			Message: "give CoreDNS pod anti-affinity on " + corev1.LabelHostname + " (weight 100) and " + corev1.LabelTopologyZone + " (weight 50)"},
+		{Level: advice.Info, Code: CodeMixedClusterDNS, Field: field.NewPath("kube-dns", "spec", "trafficDistribution").String(), Ref: ref,
 			Message: "set trafficDistribution: PreferClose on the kube-dns Service (Kubernetes 1.31 and later) so pods use the CoreDNS replica on their own side; with Cilium, also enable service topology (loadBalancer.serviceTopology=true)"},
 	}
 }

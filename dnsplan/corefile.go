@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/advice"
 )
 
@@ -136,16 +138,16 @@ const MaxForwardUpstreams = 15
 
 // Finding codes of Corefile.Check.
 const (
-	CodeCorefileUnknownPlugin   = "dnsplan/corefile-unknown-plugin"
-	CodeCorefileDuplicateKey    = "dnsplan/corefile-duplicate-key"
-	CodeCorefileTooManyUpstream = "dnsplan/corefile-forward-upstreams"
-	CodeCorefileNoReady         = "dnsplan/corefile-no-ready"
-	CodeCorefileBadKey          = "dnsplan/corefile-bad-key"
-	CodeCorefileDuplicatePlugin = "dnsplan/corefile-duplicate-plugin"
-	CodeCorefileForwardArgs     = "dnsplan/corefile-forward-args"
-	CodeCorefileForwardPolicy   = "dnsplan/corefile-forward-policy"
-	CodeCorefileHostUpstream    = "dnsplan/corefile-hostname-upstream"
-	CodeCorefileImport          = "dnsplan/corefile-file-import"
+	CodeCorefileUnknownPlugin   advice.Code = "dnsplan/corefile-unknown-plugin"
+	CodeCorefileDuplicateKey    advice.Code = "dnsplan/corefile-duplicate-key"
+	CodeCorefileTooManyUpstream advice.Code = "dnsplan/corefile-forward-upstreams"
+	CodeCorefileNoReady         advice.Code = "dnsplan/corefile-no-ready"
+	CodeCorefileBadKey          advice.Code = "dnsplan/corefile-bad-key"
+	CodeCorefileDuplicatePlugin advice.Code = "dnsplan/corefile-duplicate-plugin"
+	CodeCorefileForwardArgs     advice.Code = "dnsplan/corefile-forward-args"
+	CodeCorefileForwardPolicy   advice.Code = "dnsplan/corefile-forward-policy"
+	CodeCorefileHostUpstream    advice.Code = "dnsplan/corefile-hostname-upstream"
+	CodeCorefileImport          advice.Code = "dnsplan/corefile-file-import"
 )
 
 // Sources of Check's findings, pinned to the CoreDNS releases they hold for.
@@ -167,13 +169,13 @@ const (
 // file import, whose content Check cannot see.
 func (c Corefile) Check() []advice.Finding {
 	var fs []advice.Finding
-	add := func(l advice.Level, code, field, ref, format string, args ...any) {
-		fs = append(fs, advice.Finding{Level: l, Code: code, Field: field, Message: fmt.Sprintf(format, args...), Ref: ref})
+	add := func(l advice.Level, code advice.Code, at *field.Path, ref, format string, args ...any) {
+		fs = append(fs, advice.Finding{Level: l, Code: code, Field: at.String(), Message: fmt.Sprintf(format, args...), Ref: ref})
 	}
 	known, once := corednsPlugins(), corednsOncePlugins()
 	seen := map[string]int{}
 	for bi, sb := range c.Blocks {
-		bf := "blocks[" + strconv.Itoa(bi) + "]"
+		bf := field.NewPath("blocks").Index(bi)
 		root := false
 		for _, k := range sb.Keys {
 			zone, port, ok := splitCorefileKey(k)
@@ -193,7 +195,7 @@ func (c Corefile) Check() []advice.Finding {
 		hasReady := false
 		used := map[string]int{}
 		for di, d := range sb.Directives {
-			df := bf + ".directives[" + strconv.Itoa(di) + "]"
+			df := bf.Child("directives").Index(di)
 			if !slices.Contains(known, d.Name) {
 				add(advice.Error, CodeCorefileUnknownPlugin, df, refCorefilePlugins, "%s is not a CoreDNS plugin", advice.Quote(d.Name))
 			}
@@ -215,7 +217,7 @@ func (c Corefile) Check() []advice.Finding {
 		}
 	}
 	for i, imp := range c.Imports {
-		add(advice.Info, CodeCorefileImport, "imports["+strconv.Itoa(i)+"]", refCorefileImport,
+		add(advice.Info, CodeCorefileImport, field.NewPath("imports").Index(i), refCorefileImport,
 			"import %s: CoreDNS splices in the files it names, which this check does not read", advice.Quote(imp))
 	}
 	return fs
@@ -224,19 +226,19 @@ func (c Corefile) Check() []advice.Finding {
 // checkForward checks a forward directive as its setup does: FROM and at
 // least one TO, at most 15 upstreams, IP addresses or files as upstreams,
 // and a known policy.
-func checkForward(df string, d Directive) []advice.Finding {
+func checkForward(df *field.Path, d Directive) []advice.Finding {
 	var fs []advice.Finding
 	if len(d.Args) < 2 {
-		return append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileForwardArgs, Field: df, Ref: refCorefileForward,
+		return append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileForwardArgs, Field: df.String(), Ref: refCorefileForward,
 			Message: fmt.Sprintf("forward needs the zone it forwards and at least one upstream (forward FROM TO…); it has %d argument(s)", len(d.Args))})
 	}
 	if n := len(d.Args) - 1; n > MaxForwardUpstreams {
-		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileTooManyUpstream, Field: df, Ref: "https://coredns.io/plugins/forward/",
+		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileTooManyUpstream, Field: df.String(), Ref: "https://coredns.io/plugins/forward/",
 			Message: fmt.Sprintf("forward lists %d upstreams; the limit is %d", n, MaxForwardUpstreams)})
 	}
 	for _, to := range d.Args[1:] {
 		if forwardHostName(to) {
-			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileHostUpstream, Field: df, Ref: refCorefileHost,
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileHostUpstream, Field: df.String(), Ref: refCorefileHost,
 				Message: fmt.Sprintf("upstream %s is a host name: CoreDNS v1.14 and earlier, including v1.12.4 (the EKS add-on for Kubernetes 1.33 and 1.34), refuse it (\"not an IP address or file\"), and v1.15.0 resolves it only once, at start-up; use the server's IP address", advice.Quote(to))})
 		}
 	}
@@ -245,7 +247,7 @@ func checkForward(df string, d Directive) []advice.Finding {
 			continue
 		}
 		if len(o.Args) != 1 || !slices.Contains(forwardPolicies(), o.Args[0]) {
-			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileForwardPolicy, Field: df, Ref: refCorefileForward,
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeCorefileForwardPolicy, Field: df.String(), Ref: refCorefileForward,
 				Message: fmt.Sprintf("forward policy %s: CoreDNS knows %s (fastest is another server's option)", advice.Quote(strings.Join(o.Args, " ")), strings.Join(forwardPolicies(), ", "))})
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/dnsplan"
 )
 
@@ -115,7 +116,8 @@ func TestParseCorefileAsCoreDNS(t *testing.T) {
 func TestCorefileCheck(t *testing.T) {
 	upstreams := func(n int) string { return strings.Repeat(" 192.168.1.53", n) }
 	for _, tc := range []struct {
-		name, bad, good, code string
+		name, bad, good string
+		code            advice.Code
 	}{
 		{"unknown plugin", ".:53 {\n ready\n proxy . 8.8.8.8\n}\n", ".:53 {\n ready\n forward . 8.8.8.8\n}\n", dnsplan.CodeCorefileUnknownPlugin},
 		{"duplicate zone", "company.local:53 {\n forward . 1.1.1.1\n}\nCompany.Local. {\n forward . 1.1.1.1\n}\n",
@@ -138,7 +140,7 @@ func TestCorefileCheck(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var codes []string
+				var codes []advice.Code
 				for _, f := range cf.Check() {
 					codes = append(codes, f.Code)
 					if !strings.HasPrefix(f.Ref, "https://") {

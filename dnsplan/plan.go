@@ -3,6 +3,7 @@ package dnsplan
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/hybridkit/hybridkit/internal/strict"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
@@ -76,9 +77,10 @@ type Rule struct {
 	// Targets are the on-premises DNS servers (FORWARD only): 1 to 6, one
 	// address family.
 	Targets []Target `json:"targets,omitempty"`
-	// VPCIDs are the VPCs the rule is associated with; empty means the
-	// plan's VPC.
-	VPCIDs []string `json:"vpcIds,omitempty"`
+	// VPCIDs are the VPCs the rule is associated with; nil (the key
+	// left out) means the plan's VPC, an empty list none at all, which
+	// Validate refuses: a rule acts only where it is associated.
+	VPCIDs []string `json:"vpcIds,omitzero"`
 }
 
 // Target is a DNS server address and port (0 means 53).
@@ -166,7 +168,9 @@ type Cluster struct {
 // DefaultClusterDomain is Kubernetes' default cluster domain.
 const DefaultClusterDomain = "cluster.local"
 
-// Default fills rule types (FORWARD), rule associations (the plan's VPC),
+// Default fills rule types (FORWARD), rule associations (the plan's VPC,
+// for a rule whose VPCIDs is nil; an empty list says "none" and Validate
+// refuses it),
 // the forward policy (only), the cluster's access (private), family (ipv4)
 // and domain (cluster.local). It is idempotent; nil is a no-op.
 func (p *Plan) Default() {
@@ -178,7 +182,7 @@ func (p *Plan) Default() {
 		if r.Type == "" {
 			r.Type = RuleForward
 		}
-		if len(r.VPCIDs) == 0 && p.VPCID != "" {
+		if r.VPCIDs == nil && p.VPCID != "" {
 			r.VPCIDs = []string{p.VPCID}
 		}
 	}
@@ -197,6 +201,18 @@ func (p *Plan) Default() {
 }
 
 // forwardTargets returns where the site sends ForwardToAWS: the override,
+// defaulted returns a copy of p with Default applied, sharing no memory
+// Default writes: every entry point reads the plan through it, so a zero
+// field means its default and the caller's plan is never changed.
+func (p Plan) defaulted() Plan {
+	p.Rules = slices.Clone(p.Rules)
+	for i := range p.Rules {
+		p.Rules[i].VPCIDs = slices.Clone(p.Rules[i].VPCIDs)
+	}
+	p.Default()
+	return p
+}
+
 // or the inbound endpoint's IPs.
 func (p Plan) forwardTargets() []netip.Addr {
 	if len(p.OnPrem.ForwardTargets) > 0 {

@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/dnsplan"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
@@ -57,12 +58,12 @@ func TestReferencePlan(t *testing.T) {
 	}
 	var codes []string
 	for _, f := range p.Lint() {
-		codes = append(codes, f.Code+"@"+f.Field)
+		codes = append(codes, string(f.Code)+"@"+f.Field)
 	}
 	want := []string{
-		dnsplan.CodeLocalDomain + "@rules[0].domain",
-		dnsplan.CodeDNSSECExceptions + "@onPrem.dnssecValidation",
-		dnsplan.CodePrivateEndpoint + "@onPrem.forwardToAws",
+		string(dnsplan.CodeLocalDomain) + "@rules[0].domain",
+		string(dnsplan.CodeDNSSECExceptions) + "@onPrem.dnssecValidation",
+		string(dnsplan.CodePrivateEndpoint) + "@onPrem.forwardToAws",
 	}
 	if !slices.Equal(codes, want) {
 		t.Errorf("Lint = %v\nwant %v", codes, want)
@@ -104,7 +105,7 @@ func TestValidateRules(t *testing.T) {
 		{"mixed families", func(p *dnsplan.Plan) { p.Rules[0].Targets[1].IP = addr("fd00::53") }, "rules[0].targets[1].ip", field.ErrorTypeInvalid},
 		{"target is the inbound endpoint", func(p *dnsplan.Plan) { p.Rules[0].Targets[1].IP = addr("10.0.2.100") }, "rules[0].targets[1]", field.ErrorTypeInvalid},
 		{"forward rule without outbound", func(p *dnsplan.Plan) { p.Outbound = nil }, "outbound", field.ErrorTypeRequired},
-		{"unassociated rule", func(p *dnsplan.Plan) { p.Rules[0].VPCIDs = nil }, "rules[0].vpcIds", field.ErrorTypeRequired},
+		{"unassociated rule", func(p *dnsplan.Plan) { p.Rules[0].VPCIDs = []string{} }, "rules[0].vpcIds", field.ErrorTypeRequired},
 		{"rule type", func(p *dnsplan.Plan) { p.Rules[0].Type = "RECURSIVE" }, "rules[0].type", field.ErrorTypeNotSupported},
 		{"system rule with targets", func(p *dnsplan.Plan) {
 			p.Rules = append(p.Rules, dnsplan.Rule{Name: "carve", Domain: dom("aws.company.local"), Type: dnsplan.RuleSystem, VPCIDs: []string{p.VPCID}, Targets: p.Rules[0].Targets})
@@ -159,7 +160,7 @@ func TestLintFindings(t *testing.T) {
 	tests := []struct {
 		name   string
 		mutate func(*dnsplan.Plan)
-		code   string
+		code   advice.Code
 	}{
 		{"forward first", func(p *dnsplan.Plan) { p.OnPrem.Policy = dnsplan.ForwardFirst }, dnsplan.CodeForwardFirst},
 		{"public and private", func(p *dnsplan.Plan) {
@@ -182,7 +183,7 @@ func TestLintFindings(t *testing.T) {
 		// The guide's two Resolver mistakes (never associated; a loop)
 		// are errors of Validate too; Lint names them with a code and a
 		// source for plans read from what already runs.
-		{"rule never associated", func(p *dnsplan.Plan) { p.Rules[0].VPCIDs = nil }, dnsplan.CodeRuleNotAssociated},
+		{"rule never associated", func(p *dnsplan.Plan) { p.Rules[0].VPCIDs = []string{} }, dnsplan.CodeRuleNotAssociated},
 		{"rule loop", func(p *dnsplan.Plan) { p.OnPrem.ForwardToAWS = append(p.OnPrem.ForwardToAWS, dom("db.company.local")) }, dnsplan.CodeRuleLoop},
 	}
 	for _, tt := range tests {
@@ -200,7 +201,7 @@ func TestLintFindings(t *testing.T) {
 	}
 }
 
-func hasCode(p dnsplan.Plan, code string) bool {
+func hasCode(p dnsplan.Plan, code advice.Code) bool {
 	for _, f := range p.Lint() {
 		if f.Code == code {
 			return true

@@ -43,6 +43,7 @@ func bindAddr(a netip.Addr, port uint16) string {
 // on the internet. Include the file from named.conf. The plan must
 // validate (after Default).
 func RenderBINDZones(p Plan) ([]byte, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -73,6 +74,7 @@ func RenderBINDZones(p Plan) ([]byte, error) {
 // validate-except). Paste them inside the existing `options { };` — a
 // second options block is an error.
 func RenderBINDOptions(p Plan) ([]byte, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

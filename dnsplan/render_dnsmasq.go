@@ -22,6 +22,7 @@ func dnsmasqToken(s string) (string, error) {
 // dnsmasq asks only the listed servers for those domains. The plan must
 // validate.
 func RenderDnsmasq(p Plan) ([]byte, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ func resolvedValue(s string) (string, error) {
 // (systemd/systemd#8851). Apply with `systemctl restart systemd-resolved`.
 // The plan must validate.
 func RenderResolved(p Plan) ([]byte, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -38,6 +38,7 @@ func (w *unboundWriter) kv(indent bool, key, value string) {
 // `domain-insecure:` for each of them. The file can be included from
 // unbound.conf (include: or unbound.conf.d). The plan must validate.
 func RenderUnbound(p Plan) ([]byte, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

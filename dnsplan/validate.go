@@ -28,12 +28,13 @@ const (
 )
 
 // Validate returns nil, or every problem with its JSON path as an
-// aggregate of *field.Error. Call Default first: Validate does not fill
-// anything in.
+// aggregate of *field.Error. It reads the plan with its defaults (a zero
+// field is its default) and never changes p.
 func (p Plan) Validate() error { return ivalidation.ToError("dnsplan", p.ValidateAt(nil)) }
 
 // ValidateAt is Validate with paths under fp.
 func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
+	p = p.defaulted()
 	var errs field.ErrorList
 	errs = append(errs, ivalidation.Region(fp.Child("region"), p.Region)...)
 	errs = append(errs, ivalidation.ResourceID(fp.Child("vpcId"), p.VPCID, "vpc")...)
@@ -173,7 +174,7 @@ func (p Plan) validateRules(rp *field.Path) field.ErrorList {
 			errs = append(errs, field.NotSupported(ip.Child("type"), r.Type, []RuleType{RuleForward, RuleSystem}))
 		}
 		if len(r.VPCIDs) == 0 {
-			errs = append(errs, field.Required(ip.Child("vpcIds"), "a rule does nothing until it is associated with a VPC ("+CodeRuleNotAssociated+", "+refAssociate+")"))
+			errs = append(errs, field.Required(ip.Child("vpcIds"), "a rule does nothing until it is associated with a VPC ("+string(CodeRuleNotAssociated)+", "+refAssociate+")"))
 		}
 		for j, v := range r.VPCIDs {
 			errs = append(errs, ivalidation.ResourceID(ip.Child("vpcIds").Index(j), v, "vpc")...)

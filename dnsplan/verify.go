@@ -2,6 +2,8 @@ package dnsplan
 
 import (
 	"encoding/json"
+
+	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
 // DNSUtilsImage is the image the Kubernetes DNS debugging guide runs dig
@@ -38,6 +40,7 @@ type Check struct {
 //
 // Every check must print an answer (Answer). The plan must validate.
 func VerifyCommands(p Plan) ([]Check, error) {
+	p = p.defaulted()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -69,7 +72,7 @@ func VerifyCommands(p Plan) ([]Check, error) {
 	for _, side := range []struct{ name, op string }{{"hybrid", "In"}, {"cloud", "NotIn"}} {
 		overrides, err := json.Marshal(map[string]any{"apiVersion": "v1", "spec": map[string]any{"affinity": map[string]any{"nodeAffinity": map[string]any{
 			"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{
-				map[string]any{"key": LabelComputeType, "operator": side.op, "values": []string{"hybrid"}},
+				map[string]any{"key": nodeconfig.LabelComputeType, "operator": side.op, "values": []string{"hybrid"}},
 			}}}},
 		}}}})
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
@@ -266,7 +267,7 @@ func TestLintRules(t *testing.T) {
 	tests := []struct {
 		name string
 		rule firewall.Rule
-		code string
+		code advice.Code
 	}{
 		{"guide's 10250 direction", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(10250), Direction: firewall.Outbound, From: node, To: cluster, Purpose: "kubelet"}, firewall.CodeKubeletDirection},
 		{"6443", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(6443), Direction: firewall.Outbound, From: node, To: cluster, Purpose: "api"}, firewall.CodeAPIPort6443},
@@ -288,7 +289,7 @@ func TestSecurityGroupRefusesOnPremGroups(t *testing.T) {
 	rule := firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(10250), Direction: firewall.Inbound,
 		From: firewall.PeerClusterENIs(), To: firewall.PeerSecurityGroup("sg-0123456789abcdef0"), Purpose: "kubelet"}
 	_, err := firewall.SecurityGroup(referencePlan(), firewall.RuleSet{rule}, firewall.PeerClusterENIs())
-	if err == nil || !strings.Contains(err.Error(), firewall.CodeOnPremSecurityGroup) {
+	if err == nil || !strings.Contains(err.Error(), string(firewall.CodeOnPremSecurityGroup)) {
 		t.Errorf("SecurityGroup = %v, want a refusal naming %s", err, firewall.CodeOnPremSecurityGroup)
 	}
 	// A security group on the AWS side is fine.

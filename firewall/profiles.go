@@ -1,8 +1,6 @@
 package firewall
 
 import (
-	"fmt"
-	"github.com/hybridkit/hybridkit/netplan"
 	"net/netip"
 	"slices"
 
@@ -10,21 +8,22 @@ import (
 
 	"github.com/hybridkit/hybridkit/advice"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netplan"
 )
 
 // Finding codes of LintRules.
 const (
-	CodeKubeletDirection = "firewall/kubelet-port-direction"
-	CodeAPIPort6443      = "firewall/api-port-6443"
-	CodeIstioMixer       = "firewall/istio-15004"
-	CodeCalicoFelixPort  = "firewall/calico-9099"
+	CodeKubeletDirection advice.Code = "firewall/kubelet-port-direction"
+	CodeAPIPort6443      advice.Code = "firewall/api-port-6443"
+	CodeIstioMixer       advice.Code = "firewall/istio-15004"
+	CodeCalicoFelixPort  advice.Code = "firewall/calico-9099"
 	// CodeOnPremSecurityGroup: a rule names the hybrid side by a security
 	// group, which can hold no hybrid node.
-	CodeOnPremSecurityGroup = "firewall/on-prem-security-group"
+	CodeOnPremSecurityGroup advice.Code = "firewall/on-prem-security-group"
 )
 
-func finding(l advice.Level, code, fld, msg, ref string) advice.Finding {
-	return advice.Finding{Level: l, Code: code, Field: fld, Message: msg, Ref: ref}
+func finding(l advice.Level, code advice.Code, at *field.Path, msg, ref string) advice.Finding {
+	return advice.Finding{Level: l, Code: code, Field: at.String(), Message: msg, Ref: ref}
 }
 
 // Sources of the profiles.
@@ -410,7 +409,7 @@ func LintRules(rs RuleSet) []advice.Finding {
 		}
 	}
 	for i, r := range rs {
-		at := fmt.Sprintf("rules[%d]", i)
+		at := field.NewPath("rules").Index(i)
 		switch {
 		case r.Protocol == ProtoTCP && r.Ports == Port(10250) && r.Direction == Outbound && !kubeletIn:
 			fs = append(fs, finding(advice.Warning, CodeKubeletDirection, at, "TCP 10250 is allowed only from the hybrid side outwards; the EKS control plane connects to the kubelet, so the rule must admit 10250 inbound to the remote node network from the cluster ENIs", refEKSNetworking))

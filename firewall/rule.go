@@ -282,7 +282,7 @@ func (r Rule) ValidateAt(fp *field.Path, plan netplan.Plan) field.ErrorList {
 	// it (the guide's rules with source sg-hybrid-nodes match nothing).
 	for _, h := range r.hybridEnd() {
 		if h.isSecurityGroup() {
-			errs = append(errs, field.Invalid(fp, h.SecurityGroupID, "the on-premises end of a flow cannot be a security group: hybrid nodes have no ENIs in the VPC; use the remote node or pod network ("+CodeOnPremSecurityGroup+", "+refEKSNetworking+")"))
+			errs = append(errs, field.Invalid(fp, h.SecurityGroupID, "the on-premises end of a flow cannot be a security group: hybrid nodes have no ENIs in the VPC; use the remote node or pod network ("+string(CodeOnPremSecurityGroup)+", "+refEKSNetworking+")"))
 		}
 	}
 	if r.Purpose == "" {

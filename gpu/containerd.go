@@ -168,6 +168,7 @@ func (o ContainerdOptions) Validate() error {
 
 // ValidateAt is Validate for options embedded at path p.
 func (o ContainerdOptions) ValidateAt(p *field.Path) field.ErrorList {
+	o.Default()
 	var errs field.ErrorList
 	if o.RuntimeName != "" {
 		if msgs := validation.IsDNS1123Label(o.RuntimeName); len(msgs) > 0 {
@@ -275,10 +276,10 @@ func RenderContainerd(t Target, o ContainerdOptions) ([]byte, error) {
 
 // Finding codes of the containerd checks.
 const (
-	CodeNoNVIDIARuntime     = "gpu/no-nvidia-runtime"
-	CodeNVIDIANotDefault    = "gpu/nvidia-not-default"
-	CodeCDIOnContainerd16   = "gpu/cdi-needs-containerd-1.7"
-	CodeRuntimeClassMissing = "gpu/runtime-class-needed"
+	CodeNoNVIDIARuntime     advice.Code = "gpu/no-nvidia-runtime"
+	CodeNVIDIANotDefault    advice.Code = "gpu/nvidia-not-default"
+	CodeCDIOnContainerd16               = "gpu/cdi-needs-containerd-1.7"
+	CodeRuntimeClassMissing advice.Code = "gpu/runtime-class-needed"
 )
 
 // CheckContainerd reads a host's containerd config.toml and reports what
@@ -303,13 +304,13 @@ func CheckContainerd(config []byte) ([]advice.Finding, error) {
 	switch {
 	case len(nvidia) == 0:
 		fs = append(fs, advice.Finding{
-			Level: advice.Error, Code: CodeNoNVIDIARuntime, Field: "plugins",
+			Level: advice.Error, Code: CodeNoNVIDIARuntime, Field: field.NewPath("plugins").String(),
 			Message: "no runtime runs nvidia-container-runtime: containers get no GPU devices or driver libraries; add the nvidia runtime (RenderContainerd) or run nvidia-ctk runtime configure",
 			Ref:     "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html#configuring-containerd-for-kubernetes",
 		})
 	case c.CRI.DefaultRuntimeName == "" || !slices.Contains(nvidia, c.CRI.DefaultRuntimeName):
 		fs = append(fs, advice.Finding{
-			Level: advice.Warning, Code: CodeNVIDIANotDefault, Field: "plugins",
+			Level: advice.Warning, Code: CodeNVIDIANotDefault, Field: field.NewPath("plugins").String(),
 			Message: fmt.Sprintf("the NVIDIA runtime %q is not the default runtime (%q): every GPU pod, the device plugin included, must then set runtimeClassName: %s, or the plugin fails with \"could not load NVML library\"", nvidia[0], orDefault(c.CRI.DefaultRuntimeName, "runc"), nvidia[0]),
 			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/README.md#prerequisites",
 		})
@@ -335,20 +336,23 @@ func CheckContainerdDropIn(dropIn, root []byte) ([]advice.Finding, error) {
 	return containerdconf.CheckDropIn(d, r), nil
 }
 
-// Lint reports option combinations that render but do not do what they
-// seem to on target t.
-func (o ContainerdOptions) Lint(t Target) []advice.Finding {
+// CheckContainerdOptions reports option combinations that render but do
+// not do what they seem to on target t: CDI on containerd 1.6, and an
+// NVIDIA runtime that is not the default (pods then need a RuntimeClass).
+// It reads o with its defaults.
+func CheckContainerdOptions(t Target, o ContainerdOptions) []advice.Finding {
+	o.Default()
 	var fs []advice.Finding
 	if o.EnableCDI && t == TargetContainerd1 {
 		fs = append(fs, advice.Finding{
-			Level: advice.Info, Code: CodeCDIOnContainerd16, Field: "enableCdi",
+			Level: advice.Info, Code: CodeCDIOnContainerd16, Field: field.NewPath("enableCdi").String(),
 			Message: "enable_cdi exists from containerd 1.7; containerd 1.6 ignores it",
 			Ref:     "https://github.com/containerd/containerd/blob/v2.4.2/docs/cri/config.md",
 		})
 	}
 	if !o.setAsDefault() {
 		fs = append(fs, advice.Finding{
-			Level: advice.Info, Code: CodeRuntimeClassMissing, Field: "setAsDefault",
+			Level: advice.Info, Code: CodeRuntimeClassMissing, Field: field.NewPath("setAsDefault").String(),
 			Message: "the NVIDIA runtime is not the default: render the RuntimeClass and set runtimeClassName on GPU pods and on the device plugin",
 			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/README.md#prerequisites",
 		})

@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/containerdconf"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/testkit"
@@ -173,7 +174,7 @@ func TestSetAsDefaultFalse(t *testing.T) {
 	if len(fs) != 1 || fs[0].Code != gpu.CodeNVIDIANotDefault {
 		t.Errorf("CheckContainerd = %v", fs)
 	}
-	if l := o.Lint(gpu.TargetContainerd2); len(l) != 1 || l[0].Code != gpu.CodeRuntimeClassMissing {
+	if l := gpu.CheckContainerdOptions(gpu.TargetContainerd2, o); len(l) != 1 || l[0].Code != gpu.CodeRuntimeClassMissing {
 		t.Errorf("Lint = %v", l)
 	}
 }
@@ -182,14 +183,14 @@ func TestCheckContainerd(t *testing.T) {
 	tests := []struct {
 		name  string
 		toml  string
-		codes []string
+		codes []advice.Code
 	}{
 		{"no nvidia runtime", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\nruntime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n",
-			[]string{gpu.CodeNoNVIDIARuntime}},
+			[]advice.Code{gpu.CodeNoNVIDIARuntime}},
 		{"guide drop-in alone", string(testkit.ReadTestdata(t, "guide-dropin.toml")),
-			[]string{containerdconf.CodeSystemdCgroupMissing}},
+			[]advice.Code{containerdconf.CodeSystemdCgroupMissing}},
 		{"nvidia not default, no systemd", "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia]\nruntime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia.options]\nBinaryName = \"/usr/bin/nvidia-container-runtime\"\n",
-			[]string{containerdconf.CodeSystemdCgroupMissing, gpu.CodeNVIDIANotDefault}},
+			[]advice.Code{containerdconf.CodeSystemdCgroupMissing, gpu.CodeNVIDIANotDefault}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,7 +198,7 @@ func TestCheckContainerd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var codes []string
+			var codes []advice.Code
 			for _, f := range fs {
 				codes = append(codes, f.Code)
 			}

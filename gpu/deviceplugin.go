@@ -128,6 +128,7 @@ func (o DevicePluginOptions) Validate() error {
 
 // ValidateAt is Validate for options embedded at path p.
 func (o DevicePluginOptions) ValidateAt(p *field.Path) field.ErrorList {
+	o.Default()
 	var errs field.ErrorList
 	if o.Image != "" {
 		if _, err := imageref.Parse(o.Image); err != nil {
@@ -518,9 +519,9 @@ func checkLayout(m Model, layout map[string]int) error {
 
 // Finding codes of DevicePluginOptions.Lint.
 const (
-	CodeOutdatedDevicePlugin = "gpu/outdated-device-plugin"
-	CodeMPSControlDaemon     = "gpu/mps-control-daemon"
-	CodeSharedMultiRequest   = "gpu/shared-multi-request"
+	CodeOutdatedDevicePlugin advice.Code = "gpu/outdated-device-plugin"
+	CodeMPSControlDaemon     advice.Code = "gpu/mps-control-daemon"
+	CodeSharedMultiRequest   advice.Code = "gpu/shared-multi-request"
 )
 
 // Lint reports device-plugin settings that render but do not do what they
@@ -533,7 +534,7 @@ func (o DevicePluginOptions) Lint() []advice.Finding {
 		def, _ := imageref.ParseVersion(DevicePluginVersion)
 		if ok && imageref.CompareVersions(v, def) < 0 {
 			fs = append(fs, advice.Finding{
-				Level: advice.Warning, Code: CodeOutdatedDevicePlugin, Field: "image",
+				Level: advice.Warning, Code: CodeOutdatedDevicePlugin, Field: field.NewPath("image").String(),
 				Message: fmt.Sprintf("device plugin %s is older than %s (2026-08-19); v0.14.5, the adoption guide's, is from 2024-02 and predates GFD's merge into the plugin and containerd 2.x support", advice.Quote(ref.Tag), DevicePluginVersion),
 				Ref:     "https://github.com/NVIDIA/k8s-device-plugin/releases",
 			})
@@ -541,14 +542,14 @@ func (o DevicePluginOptions) Lint() []advice.Finding {
 	}
 	if o.Sharing == SharingMPS {
 		fs = append(fs, advice.Finding{
-			Level: advice.Info, Code: CodeMPSControlDaemon, Field: "sharing",
+			Level: advice.Info, Code: CodeMPSControlDaemon, Field: field.NewPath("sharing").String(),
 			Message: "MPS sharing runs the MPS control daemon (the second DaemonSet) only on nodes labelled nvidia.com/mps.capable=true, which GPU feature discovery sets — or the NodeConfig's labels (ModelLabelsFor); MPS is not supported on MIG-enabled GPUs",
 			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/deployments/helm/nvidia-device-plugin/templates/daemonset-mps-control-daemon.yml",
 		})
 	}
 	if o.Sharing == SharingTimeSlicing && (o.FailRequestsGreaterThanOne == nil || !*o.FailRequestsGreaterThanOne) {
 		fs = append(fs, advice.Finding{
-			Level: advice.Info, Code: CodeSharedMultiRequest, Field: "failRequestsGreaterThanOne",
+			Level: advice.Info, Code: CodeSharedMultiRequest, Field: field.NewPath("failRequestsGreaterThanOne").String(),
 			Message: "with time-slicing a pod asking for 2 nvidia.com/gpu may get two replicas of the same GPU; set failRequestsGreaterThanOne to reject such requests",
 			Ref:     "https://github.com/NVIDIA/k8s-device-plugin/blob/v0.20.0/README.md#shared-access-to-gpus",
 		})

@@ -260,7 +260,7 @@ func TestDevicePluginLint(t *testing.T) {
 	tests := []struct {
 		name string
 		opts gpu.DevicePluginOptions
-		code string
+		code advice.Code
 	}{
 		{"guide's image", gpu.DevicePluginOptions{Image: "nvcr.io/nvidia/k8s-device-plugin:v0.14.5"}, gpu.CodeOutdatedDevicePlugin},
 		{"mps", gpu.DevicePluginOptions{Sharing: gpu.SharingMPS, Replicas: 2}, gpu.CodeMPSControlDaemon},

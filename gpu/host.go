@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/internal/imageref"
 )
@@ -68,18 +70,18 @@ func ParseOSRelease(data []byte) (id, versionID string, err error) {
 
 // Finding codes of CheckHost.
 const (
-	CodeOSUnsupported      = "gpu/os-unsupported"
-	CodeOSLimitedSupport   = "gpu/os-limited-support"
-	CodeKernelForCilium    = "gpu/kernel-too-old-for-cilium"
-	CodeDriverTooOld       = "gpu/driver-too-old"
-	CodeContainerdTooOld   = "gpu/containerd-too-old"
-	CodeContainerdConfig   = "gpu/containerd-config-version"
-	CodeContainerdK8sSkew  = "gpu/containerd-kubernetes-skew"
-	CodeToolkitV3          = "gpu/toolkit-cannot-write-v3"
-	CodeToolkitDropInPath  = "gpu/toolkit-dropin-path"
-	CodeToolkitRuntimeType = "gpu/toolkit-runtime-type"
-	CodeUnknownGPU         = "gpu/unknown-model"
-	CodeUnparsableVersion  = "gpu/unparsable-version"
+	CodeOSUnsupported      advice.Code = "gpu/os-unsupported"
+	CodeOSLimitedSupport   advice.Code = "gpu/os-limited-support"
+	CodeKernelForCilium    advice.Code = "gpu/kernel-too-old-for-cilium"
+	CodeDriverTooOld       advice.Code = "gpu/driver-too-old"
+	CodeContainerdTooOld   advice.Code = "gpu/containerd-too-old"
+	CodeContainerdConfig   advice.Code = "gpu/containerd-config-version"
+	CodeContainerdK8sSkew  advice.Code = "gpu/containerd-kubernetes-skew"
+	CodeToolkitV3          advice.Code = "gpu/toolkit-cannot-write-v3"
+	CodeToolkitDropInPath  advice.Code = "gpu/toolkit-dropin-path"
+	CodeToolkitRuntimeType advice.Code = "gpu/toolkit-runtime-type"
+	CodeUnknownGPU         advice.Code = "gpu/unknown-model"
+	CodeUnparsableVersion  advice.Code = "gpu/unparsable-version"
 )
 
 // containerdForKubernetes is the oldest containerd of each release line that
@@ -109,8 +111,8 @@ func containerdForKubernetes(minor int) map[string]string {
 // releases with known containerd-config bugs.
 func CheckHost(h HostFacts) []advice.Finding {
 	var fs []advice.Finding
-	add := func(l advice.Level, code, fld, msg, ref string) {
-		fs = append(fs, advice.Finding{Level: l, Code: code, Field: fld, Message: msg, Ref: ref})
+	add := func(l advice.Level, code advice.Code, at *field.Path, msg, ref string) {
+		fs = append(fs, advice.Finding{Level: l, Code: code, Field: at.String(), Message: msg, Ref: ref})
 	}
 	const (
 		refOS           = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-os.html"
@@ -124,29 +126,29 @@ func CheckHost(h HostFacts) []advice.Finding {
 	case "":
 	case "ubuntu":
 		if h.OSVersion != "20.04" && h.OSVersion != "22.04" && h.OSVersion != "24.04" {
-			add(advice.Error, CodeOSUnsupported, "osVersion", fmt.Sprintf("Ubuntu %s is not supported for hybrid nodes (20.04, 22.04 and 24.04 are)", advice.Quote(h.OSVersion)), refOS)
+			add(advice.Error, CodeOSUnsupported, field.NewPath("osVersion"), fmt.Sprintf("Ubuntu %s is not supported for hybrid nodes (20.04, 22.04 and 24.04 are)", advice.Quote(h.OSVersion)), refOS)
 		}
 	case "rhel":
 		if m := major(h.OSVersion); m != 8 && m != 9 {
-			add(advice.Error, CodeOSUnsupported, "osVersion", fmt.Sprintf("RHEL %s is not supported for hybrid nodes (8 and 9 are)", advice.Quote(h.OSVersion)), refOS)
+			add(advice.Error, CodeOSUnsupported, field.NewPath("osVersion"), fmt.Sprintf("RHEL %s is not supported for hybrid nodes (8 and 9 are)", advice.Quote(h.OSVersion)), refOS)
 		}
 	case "amzn":
-		add(advice.Warning, CodeOSLimitedSupport, "osId", "Amazon Linux 2023 is supported as a hybrid node only in on-premises virtualised environments, and outside AWS Support; prefer Ubuntu or RHEL on bare-metal GPU servers", refOS)
+		add(advice.Warning, CodeOSLimitedSupport, field.NewPath("osId"), "Amazon Linux 2023 is supported as a hybrid node only in on-premises virtualised environments, and outside AWS Support; prefer Ubuntu or RHEL on bare-metal GPU servers", refOS)
 	case "bottlerocket":
-		add(advice.Error, CodeOSUnsupported, "osId", "Bottlerocket hybrid nodes exist only as VMware variants and do not use nodeadm; a bare-metal GPU server needs Ubuntu or RHEL", refOS)
+		add(advice.Error, CodeOSUnsupported, field.NewPath("osId"), "Bottlerocket hybrid nodes exist only as VMware variants and do not use nodeadm; a bare-metal GPU server needs Ubuntu or RHEL", refOS)
 	default:
-		add(advice.Error, CodeOSUnsupported, "osId", fmt.Sprintf("%s is not an operating system EKS Hybrid Nodes support (Ubuntu 20.04/22.04/24.04, RHEL 8/9, Amazon Linux 2023, Bottlerocket on VMware)", advice.Quote(id)), refOS)
+		add(advice.Error, CodeOSUnsupported, field.NewPath("osId"), fmt.Sprintf("%s is not an operating system EKS Hybrid Nodes support (Ubuntu 20.04/22.04/24.04, RHEL 8/9, Amazon Linux 2023, Bottlerocket on VMware)", advice.Quote(id)), refOS)
 	}
 	if strings.EqualFold(h.CNI, "cilium") && h.Kernel != "" {
 		if v, ok := imageref.ParseVersion(h.Kernel); !ok {
-			add(advice.Warning, CodeUnparsableVersion, "kernel", fmt.Sprintf("kernel version %s is not major.minor[.patch]", advice.Quote(h.Kernel)), refCiliumKernel)
+			add(advice.Warning, CodeUnparsableVersion, field.NewPath("kernel"), fmt.Sprintf("kernel version %s is not major.minor[.patch]", advice.Quote(h.Kernel)), refCiliumKernel)
 		} else if imageref.CompareVersions(v[:min(2, len(v))], []int{5, 10}) < 0 {
-			add(advice.Error, CodeKernelForCilium, "kernel", fmt.Sprintf("kernel %s is older than 5.10, which the Cilium releases supported on hybrid nodes (1.17, 1.18) require; Ubuntu 20.04's 5.4 and RHEL 8's 4.18 are too old — use the HWE kernel or a newer release", advice.Quote(h.Kernel)), refCiliumKernel)
+			add(advice.Error, CodeKernelForCilium, field.NewPath("kernel"), fmt.Sprintf("kernel %s is older than 5.10, which the Cilium releases supported on hybrid nodes (1.17, 1.18) require; Ubuntu 20.04's 5.4 and RHEL 8's 4.18 are too old — use the HWE kernel or a newer release", advice.Quote(h.Kernel)), refCiliumKernel)
 		}
 	}
 	driver, driverOK := imageref.ParseVersion(h.DriverVersion)
 	if h.DriverVersion != "" && !driverOK {
-		add(advice.Warning, CodeUnparsableVersion, "driverVersion", fmt.Sprintf("driver version %s is not a version number", advice.Quote(h.DriverVersion)), refDriverGPUs)
+		add(advice.Warning, CodeUnparsableVersion, field.NewPath("driverVersion"), fmt.Sprintf("driver version %s is not a version number", advice.Quote(h.DriverVersion)), refDriverGPUs)
 	}
 	for i, name := range h.GPUs {
 		m, ok := ModelByAlias(name)
@@ -154,11 +156,11 @@ func CheckHost(h HostFacts) []advice.Finding {
 			m, ok = ModelByProductName(name)
 		}
 		if !ok {
-			add(advice.Info, CodeUnknownGPU, fmt.Sprintf("gpus[%d]", i), fmt.Sprintf("GPU %s is not in the catalog (%s); its driver minimum is not checked", advice.Quote(name), strings.Join(Aliases(), ", ")), refDriverGPUs)
+			add(advice.Info, CodeUnknownGPU, field.NewPath("gpus").Index(i), fmt.Sprintf("GPU %s is not in the catalog (%s); its driver minimum is not checked", advice.Quote(name), strings.Join(Aliases(), ", ")), refDriverGPUs)
 			continue
 		}
 		if driverOK && driver[0] < m.MinDriver {
-			add(advice.Error, CodeDriverTooOld, "driverVersion", fmt.Sprintf("driver %s is older than the %d branch, the first to support the %s (%s)", advice.Quote(h.DriverVersion), m.MinDriver, m.ProductName, m.Alias), refDriverGPUs)
+			add(advice.Error, CodeDriverTooOld, field.NewPath("driverVersion"), fmt.Sprintf("driver %s is older than the %d branch, the first to support the %s (%s)", advice.Quote(h.DriverVersion), m.MinDriver, m.ProductName, m.Alias), refDriverGPUs)
 		}
 	}
 	fs = append(fs, checkContainerdVersion(h)...)
@@ -172,18 +174,18 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 	}
 	cv, ok := imageref.ParseVersion(h.ContainerdVersion)
 	if !ok || len(cv) < 2 {
-		return []advice.Finding{{Level: advice.Warning, Code: CodeUnparsableVersion, Field: "containerdVersion", Message: fmt.Sprintf("containerd version %s is not a version number", advice.Quote(h.ContainerdVersion))}}
+		return []advice.Finding{{Level: advice.Warning, Code: CodeUnparsableVersion, Field: field.NewPath("containerdVersion").String(), Message: fmt.Sprintf("containerd version %s is not a version number", advice.Quote(h.ContainerdVersion))}}
 	}
 	const refReleases = "https://github.com/containerd/containerd/blob/v2.4.2/RELEASES.md#kubernetes-support"
 	switch {
 	case imageref.CompareVersions(cv, []int{1, 6}) < 0:
-		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeContainerdTooOld, Field: "containerdVersion",
+		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeContainerdTooOld, Field: field.NewPath("containerdVersion").String(),
 			Message: fmt.Sprintf("containerd %s is older than 1.6; use the 1.7 or 2.x line", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	case cv[0] == 1:
-		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
+		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: field.NewPath("containerdVersion").String(),
 			Message: fmt.Sprintf("containerd %s reads config version 2, both as a standalone config.toml and as a drop-in under nodeadm; it reads a version 3 file without an error but ignores its plugin tables, and it replaces whole plugin tables on import, so drop-ins must carry the complete CRI section", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	default:
-		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: "containerdVersion",
+		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeContainerdConfig, Field: field.NewPath("containerdVersion").String(),
 			Message: fmt.Sprintf("containerd %s reads config version 3 in a standalone config.toml; under nodeadm, whose root file is version 2, the drop-in stays version 2, which every containerd reads", advice.Quote(h.ContainerdVersion)), Ref: refReleases})
 	}
 	if kv, ok := imageref.ParseVersion(h.KubernetesVersion); ok && len(kv) >= 2 && kv[0] == 1 {
@@ -198,22 +200,22 @@ func checkContainerdVersion(h HostFacts) []advice.Finding {
 						supported = append(supported, m+"+")
 					}
 				}
-				fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeContainerdK8sSkew, Field: "containerdVersion",
+				fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeContainerdK8sSkew, Field: field.NewPath("containerdVersion").String(),
 					Message: fmt.Sprintf("containerd %s is not listed as supporting Kubernetes %s (supported: %s)", advice.Quote(h.ContainerdVersion), advice.Quote(h.KubernetesVersion), strings.Join(supported, ", ")), Ref: refReleases})
 			}
 		}
 	}
 	if tv, ok := imageref.ParseVersion(h.ToolkitVersion); ok {
 		if cv[0] >= 2 && imageref.CompareVersions(tv, []int{1, 17, 4}) < 0 {
-			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeToolkitV3, Field: "toolkitVersion",
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeToolkitV3, Field: field.NewPath("toolkitVersion").String(),
 				Message: fmt.Sprintf("NVIDIA Container Toolkit %s predates config version 3 support (1.17.4); on containerd %s nvidia-ctk fails with \"unsupported config version: 3\" — upgrade it or use the rendered config", advice.Quote(h.ToolkitVersion), advice.Quote(h.ContainerdVersion)), Ref: "https://github.com/NVIDIA/nvidia-container-toolkit/pull/805"})
 		}
 		if imageref.CompareVersions(tv, []int{1, 18, 0}) == 0 {
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeToolkitDropInPath, Field: "toolkitVersion",
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeToolkitDropInPath, Field: field.NewPath("toolkitVersion").String(),
 				Message: "NVIDIA Container Toolkit 1.18.0 writes its drop-in to /etc/containerd/config.d/99-nvidia.toml — on a hybrid node that is nodeadm's import directory, where on containerd 1.x its CRI table replaces the one in 00-nodeadm.toml; use 1.18.1 or later", Ref: "https://github.com/NVIDIA/nvidia-container-toolkit/issues/1404"})
 		}
 		if imageref.CompareVersions(tv, []int{1, 20, 0}) < 0 && imageref.CompareVersions(tv, []int{1, 18, 0}) >= 0 {
-			fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeToolkitRuntimeType, Field: "toolkitVersion",
+			fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeToolkitRuntimeType, Field: field.NewPath("toolkitVersion").String(),
 				Message: fmt.Sprintf("NVIDIA Container Toolkit %s can write drop-ins without runtime_type (containerd: \"container.Runtime.Name must be set\"), fixed in 1.20.0; the library's drop-in always sets it", advice.Quote(h.ToolkitVersion)), Ref: "https://github.com/NVIDIA/nvidia-container-toolkit/issues/1956"})
 		}
 	}

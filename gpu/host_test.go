@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 )
@@ -27,34 +28,34 @@ func TestCheckHost(t *testing.T) {
 	tests := []struct {
 		name  string
 		mut   func(*gpu.HostFacts)
-		codes []string // besides the containerd-config-version info
+		codes []advice.Code // besides the containerd-config-version info
 	}{
 		{"good", func(*gpu.HostFacts) {}, nil},
-		{"ubuntu 18.04", func(h *gpu.HostFacts) { h.OSVersion = "18.04" }, []string{gpu.CodeOSUnsupported}},
+		{"ubuntu 18.04", func(h *gpu.HostFacts) { h.OSVersion = "18.04" }, []advice.Code{gpu.CodeOSUnsupported}},
 		{"rhel 9.4", func(h *gpu.HostFacts) { h.OSID, h.OSVersion = "rhel", "9.4" }, nil},
-		{"rhel 7", func(h *gpu.HostFacts) { h.OSID, h.OSVersion = "rhel", "7.9" }, []string{gpu.CodeOSUnsupported}},
-		{"al2023", func(h *gpu.HostFacts) { h.OSID, h.OSVersion = "amzn", "2023" }, []string{gpu.CodeOSLimitedSupport}},
-		{"debian", func(h *gpu.HostFacts) { h.OSID = "debian" }, []string{gpu.CodeOSUnsupported}},
-		{"bottlerocket", func(h *gpu.HostFacts) { h.OSID = "bottlerocket" }, []string{gpu.CodeOSUnsupported}},
-		{"ubuntu 20.04 kernel with cilium", func(h *gpu.HostFacts) { h.OSVersion, h.Kernel = "20.04", "5.4.0-200-generic" }, []string{gpu.CodeKernelForCilium}},
+		{"rhel 7", func(h *gpu.HostFacts) { h.OSID, h.OSVersion = "rhel", "7.9" }, []advice.Code{gpu.CodeOSUnsupported}},
+		{"al2023", func(h *gpu.HostFacts) { h.OSID, h.OSVersion = "amzn", "2023" }, []advice.Code{gpu.CodeOSLimitedSupport}},
+		{"debian", func(h *gpu.HostFacts) { h.OSID = "debian" }, []advice.Code{gpu.CodeOSUnsupported}},
+		{"bottlerocket", func(h *gpu.HostFacts) { h.OSID = "bottlerocket" }, []advice.Code{gpu.CodeOSUnsupported}},
+		{"ubuntu 20.04 kernel with cilium", func(h *gpu.HostFacts) { h.OSVersion, h.Kernel = "20.04", "5.4.0-200-generic" }, []advice.Code{gpu.CodeKernelForCilium}},
 		{"old kernel with calico", func(h *gpu.HostFacts) { h.Kernel, h.CNI = "4.18.0-553.el8", "calico" }, nil},
-		{"h200 on 535", func(h *gpu.HostFacts) { h.DriverVersion = "535.183.01" }, []string{gpu.CodeDriverTooOld}},
+		{"h200 on 535", func(h *gpu.HostFacts) { h.DriverVersion = "535.183.01" }, []advice.Code{gpu.CodeDriverTooOld}},
 		{"h100 on 525", func(h *gpu.HostFacts) { h.DriverVersion, h.GPUs = "525.85.12", []string{"NVIDIA H100 80GB HBM3"} }, nil},
-		{"h100 on 520", func(h *gpu.HostFacts) { h.DriverVersion, h.GPUs = "520.61.05", []string{"h100"} }, []string{gpu.CodeDriverTooOld}},
-		{"unknown gpu", func(h *gpu.HostFacts) { h.GPUs = []string{"b200"} }, []string{gpu.CodeUnknownGPU}},
-		{"containerd 1.5", func(h *gpu.HostFacts) { h.ContainerdVersion, h.KubernetesVersion = "1.5.13", "" }, []string{gpu.CodeContainerdTooOld}},
-		{"containerd 1.6 on k8s 1.35", func(h *gpu.HostFacts) { h.ContainerdVersion = "1.6.36" }, []string{gpu.CodeContainerdK8sSkew}},
-		{"containerd 2.1.4 on k8s 1.35", func(h *gpu.HostFacts) { h.ContainerdVersion = "2.1.4" }, []string{gpu.CodeContainerdK8sSkew}},
-		{"old toolkit on containerd 2", func(h *gpu.HostFacts) { h.ToolkitVersion = "1.17.3" }, []string{gpu.CodeToolkitV3}},
-		{"toolkit 1.18.0", func(h *gpu.HostFacts) { h.ToolkitVersion = "1.18.0" }, []string{gpu.CodeToolkitDropInPath, gpu.CodeToolkitRuntimeType}},
-		{"toolkit 1.19.0", func(h *gpu.HostFacts) { h.ToolkitVersion = "1.19.0" }, []string{gpu.CodeToolkitRuntimeType}},
-		{"garbage versions", func(h *gpu.HostFacts) { h.DriverVersion, h.Kernel = "latest", "vmlinuz" }, []string{gpu.CodeUnparsableVersion, gpu.CodeUnparsableVersion}},
+		{"h100 on 520", func(h *gpu.HostFacts) { h.DriverVersion, h.GPUs = "520.61.05", []string{"h100"} }, []advice.Code{gpu.CodeDriverTooOld}},
+		{"unknown gpu", func(h *gpu.HostFacts) { h.GPUs = []string{"b200"} }, []advice.Code{gpu.CodeUnknownGPU}},
+		{"containerd 1.5", func(h *gpu.HostFacts) { h.ContainerdVersion, h.KubernetesVersion = "1.5.13", "" }, []advice.Code{gpu.CodeContainerdTooOld}},
+		{"containerd 1.6 on k8s 1.35", func(h *gpu.HostFacts) { h.ContainerdVersion = "1.6.36" }, []advice.Code{gpu.CodeContainerdK8sSkew}},
+		{"containerd 2.1.4 on k8s 1.35", func(h *gpu.HostFacts) { h.ContainerdVersion = "2.1.4" }, []advice.Code{gpu.CodeContainerdK8sSkew}},
+		{"old toolkit on containerd 2", func(h *gpu.HostFacts) { h.ToolkitVersion = "1.17.3" }, []advice.Code{gpu.CodeToolkitV3}},
+		{"toolkit 1.18.0", func(h *gpu.HostFacts) { h.ToolkitVersion = "1.18.0" }, []advice.Code{gpu.CodeToolkitDropInPath, gpu.CodeToolkitRuntimeType}},
+		{"toolkit 1.19.0", func(h *gpu.HostFacts) { h.ToolkitVersion = "1.19.0" }, []advice.Code{gpu.CodeToolkitRuntimeType}},
+		{"garbage versions", func(h *gpu.HostFacts) { h.DriverVersion, h.Kernel = "latest", "vmlinuz" }, []advice.Code{gpu.CodeUnparsableVersion, gpu.CodeUnparsableVersion}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := good
 			tt.mut(&h)
-			var codes []string
+			var codes []advice.Code
 			for _, f := range gpu.CheckHost(h) {
 				if f.Code != gpu.CodeContainerdConfig {
 					codes = append(codes, f.Code)

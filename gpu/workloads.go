@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
 // The GPU taint of the adoption guide: GPU nodes repel pods that do not ask
@@ -87,7 +89,7 @@ func TestPod(o TestPodOptions) (*corev1.Pod, error) {
 		return nil, fmt.Errorf("gpu: test pod GPUs %d must be positive", o.GPUs)
 	}
 	if len(o.NodeSelector) == 0 {
-		o.NodeSelector = map[string]string{"eks.amazonaws.com/compute-type": "hybrid", LabelGPUPresent: "true"}
+		o.NodeSelector = map[string]string{nodeconfig.LabelComputeType: nodeconfig.ComputeTypeHybrid, LabelGPUPresent: "true"}
 	}
 	if msgs := validation.IsDNS1123Subdomain(o.Name); len(msgs) > 0 {
 		return nil, fmt.Errorf("gpu: test pod name %q: %s", o.Name, strings.Join(msgs, "; "))

@@ -228,8 +228,8 @@ func (p Path) PingCommand(target netip.Addr) []string {
 
 // Finding codes of Path.Lint.
 const (
-	CodeJumboClaim  = "netpath/jumbo-frames-claim"
-	CodeNodeMTUHigh = "netpath/node-mtu-above-path"
+	CodeJumboClaim  advice.Code = "netpath/jumbo-frames-claim"
+	CodeNodeMTUHigh advice.Code = "netpath/node-mtu-above-path"
 )
 
 // Lint compares the path with the nodes' interface MTU (NodeMTU; 0

@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/netpath"
@@ -76,13 +77,13 @@ func TestPathValidate(t *testing.T) {
 
 func TestPathLint(t *testing.T) {
 	p := netpath.Path{Hops: []netpath.Hop{{Kind: netpath.HopOnPrem, MTU: 9000}, {Kind: netpath.HopDXTransitVIF, MTU: 8500}, {Kind: netpath.HopTransitGateway, Name: "tgw"}}}
-	var codes []string
+	var codes []advice.Code
 	p.NodeMTU = 9000
 	var fields []string
 	for _, f := range p.Lint() {
 		codes, fields = append(codes, f.Code), append(fields, f.Field)
 	}
-	if !slices.Equal(codes, []string{netpath.CodeNodeMTUHigh, netpath.CodeJumboClaim}) || !slices.Equal(fields, []string{"nodeMtu", "hops[1]"}) {
+	if !slices.Equal(codes, []advice.Code{netpath.CodeNodeMTUHigh, netpath.CodeJumboClaim}) || !slices.Equal(fields, []string{"nodeMtu", "hops[1]"}) {
 		t.Errorf("Lint at 9000 = %v at %v", codes, fields)
 	}
 	p.NodeMTU = 8500

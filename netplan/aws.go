@@ -244,6 +244,7 @@ func (c *Connectivity) Default() {
 
 // ValidateAt checks the connectivity description.
 func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
+	c.Default()
 	var errs field.ErrorList
 	errs = append(errs, ivalidation.Region(fp.Child("region"), c.Region)...)
 	errs = append(errs, ivalidation.ResourceID(fp.Child("vpcId"), c.VPCID, "vpc")...)
@@ -386,8 +387,8 @@ func (r RoutingPlan) conflicts(existing []VPCRoute) field.ErrorList {
 
 // Finding codes of the routing checks.
 const (
-	CodeStaticRoutesForVPN = "netplan/vpn-needs-bgp"
-	CodeDXAllowedPrefixes  = "netplan/dx-allowed-prefixes"
+	CodeStaticRoutesForVPN advice.Code = "netplan/vpn-needs-bgp"
+	CodeDXAllowedPrefixes  advice.Code = "netplan/dx-allowed-prefixes"
 )
 
 // Lint reports what the routing plan leaves to people: announcing the
@@ -397,12 +398,12 @@ func (r RoutingPlan) Lint() []advice.Finding {
 	var fs []advice.Finding
 	remote := strings.Join(cidrStrings(r.SiteMustAdvertise), ", ")
 	if r.CustomerASN != 0 {
-		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeStaticRoutesForVPN, Field: "siteMustAdvertise",
+		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeStaticRoutesForVPN, Field: field.NewPath("siteMustAdvertise").String(),
 			Message: fmt.Sprintf("the on-premises VPN device (AS %d) must announce %s over BGP to the Transit Gateway (AS %d); without it, add static Transit Gateway routes to the VPN attachment", r.CustomerASN, remote, r.TransitGatewayASN),
 			Ref:     "https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html"})
 	}
 	if r.DirectConnectASN != 0 {
-		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeDXAllowedPrefixes, Field: "advertiseToSite",
+		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeDXAllowedPrefixes, Field: field.NewPath("advertiseToSite").String(),
 			Message: fmt.Sprintf("the Direct Connect gateway announces only its allowed prefixes (%s); add each new VPC CIDR to the association, and have the site announce %s", strings.Join(cidrStrings(r.AdvertiseToSite), ", "), remote),
 			Ref:     "https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html"})
 	}

@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/netplan"
@@ -241,11 +242,11 @@ func TestPlanRouting(t *testing.T) {
 	}
 	testkit.Golden(t, "routing-dx.golden.json", append(js, '\n'))
 
-	var codes []string
+	var codes []advice.Code
 	for _, f := range r.Lint() {
 		codes = append(codes, f.Code)
 	}
-	if !slices.Equal(codes, []string{netplan.CodeDXAllowedPrefixes}) {
+	if !slices.Equal(codes, []advice.Code{netplan.CodeDXAllowedPrefixes}) {
 		t.Errorf("Lint = %v", codes)
 	}
 	rv, err := netplan.PlanRouting(referencePlan(), referenceVPN())

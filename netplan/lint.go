@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/advice"
 )
 
@@ -14,13 +16,13 @@ const MinClusterSubnetIPs = 16
 
 // Finding codes of Plan.Lint.
 const (
-	CodeCGNATRemote     = "netplan/cgnat-remote-network"
-	CodeDockerBridge    = "netplan/docker-bridge-range"
-	CodeCNIDefaultPool  = "netplan/cni-default-pool"
-	CodePodCapacity     = "netplan/pod-capacity"
-	CodePodOverOnPrem   = "netplan/pod-network-over-on-prem"
-	CodeNoRemotePodNet  = "netplan/no-remote-pod-network"
-	CodeSmallENISubnets = "netplan/small-cluster-subnets"
+	CodeCGNATRemote     advice.Code = "netplan/cgnat-remote-network"
+	CodeDockerBridge    advice.Code = "netplan/docker-bridge-range"
+	CodeCNIDefaultPool  advice.Code = "netplan/cni-default-pool"
+	CodePodCapacity     advice.Code = "netplan/pod-capacity"
+	CodePodOverOnPrem   advice.Code = "netplan/pod-network-over-on-prem"
+	CodeNoRemotePodNet  advice.Code = "netplan/no-remote-pod-network"
+	CodeSmallENISubnets advice.Code = "netplan/small-cluster-subnets"
 )
 
 // refCNIPools: Cilium's cluster-pool IPAM defaults to 10.0.0.0/8 in /24s
@@ -39,18 +41,18 @@ const refCNIPools = "https://docs.cilium.io/en/stable/network/concepts/ipam/clus
 func (p Plan) Lint() []advice.Finding {
 	p.Default()
 	var fs []advice.Finding
-	at := func(i int) string { return fmt.Sprintf("networks[%d].prefix", i) }
+	at := func(i int) *field.Path { return field.NewPath("networks").Index(i).Child("prefix") }
 	for i, n := range p.Networks {
 		if !n.Prefix.IsValid() {
 			continue
 		}
 		if (n.Role == RoleRemoteNode || n.Role == RoleRemotePod) && within(n.Prefix, []netip.Prefix{CGNAT()}) {
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCGNATRemote, Field: at(i),
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCGNATRemote, Field: at(i).String(),
 				Message: fmt.Sprintf("%s network %q uses 100.64.0.0/10: the EKS user guide allows it, but the API reference still says RFC 1918 only; test that CreateCluster accepts it before relying on it", n.Role, n.Name),
 				Ref:     "https://docs.aws.amazon.com/eks/latest/APIReference/API_RemoteNodeNetwork.html"})
 		}
 		if n.Role != RoleOnPrem && n.Role != RoleReserved && n.Prefix.Overlaps(DockerBridge()) {
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeDockerBridge, Field: at(i),
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeDockerBridge, Field: at(i).String(),
 				Message: fmt.Sprintf("%q (%s) overlaps 172.17.0.0/16, Docker's default bridge, which some AWS services also use; hosts and containers on it lose the overlapping routes", n.Name, n.Prefix),
 				Ref:     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html"})
 		}
@@ -62,7 +64,7 @@ func (p Plan) Lint() []advice.Finding {
 		// AWS reserves five addresses of every subnet (the network, the
 		// router, DNS, one for future use and the broadcast address).
 		if free := 1<<(32-n.Prefix.Bits()) - 5; free < MinClusterSubnetIPs {
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeSmallENISubnets, Field: at(i),
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeSmallENISubnets, Field: at(i).String(),
 				Message: fmt.Sprintf("subnet %q (%s) holds %d usable addresses: EKS needs at least 6 free in each cluster subnet for its network interfaces and recommends at least %d, so upgrades, which add interfaces before removing the old ones, can run", n.Name, n.Prefix, free, MinClusterSubnetIPs),
 				Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-subnets"})
 		}
@@ -72,13 +74,13 @@ func (p Plan) Lint() []advice.Finding {
 		if n.Role == RoleRemotePod || n.Role == RoleReserved || !n.Prefix.IsValid() || !n.Prefix.Overlaps(pool) {
 			continue
 		}
-		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCNIDefaultPool, Field: at(i),
+		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeCNIDefaultPool, Field: at(i).String(),
 			Message: fmt.Sprintf("%s's default pod pool %s overlaps %s network %q (%s): configure the CNI's pool as the remote pod network explicitly (blueprint.Render's cilium-values.yaml does), or pods will take addresses that are already in use", p.CNI, pool, n.Role, n.Name, n.Prefix),
 			Ref:     refCNIPools})
 	}
 	pods := p.ByRole(RoleRemotePod)
 	if len(pods) == 0 {
-		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeNoRemotePodNet, Field: "networks",
+		fs = append(fs, advice.Finding{Level: advice.Info, Code: CodeNoRemotePodNet, Field: field.NewPath("networks").String(),
 			Message: "no remote pod network: webhooks running on hybrid nodes, metrics-server, load balancer IP targets and cloud-to-hybrid pod traffic need the pod CIDR routed to AWS, unless the CNI masquerades and nothing in AWS calls a hybrid pod",
 			Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html"})
 	}
@@ -88,7 +90,7 @@ func (p Plan) Lint() []advice.Finding {
 			supported += NodesSupported(n.Prefix, p.PerNodeBits)
 		}
 		if supported < uint64(p.Nodes) {
-			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodePodCapacity, Field: "networks",
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodePodCapacity, Field: field.NewPath("networks").String(),
 				Message: fmt.Sprintf("the remote pod networks hold %d blocks of /%d (one per node with %s), fewer than the %d nodes planned", supported, p.PerNodeBits, p.CNI, p.Nodes),
 				Ref:     refCNIPools})
 		}
@@ -100,7 +102,7 @@ func (p Plan) Lint() []advice.Finding {
 			if a.Role == RoleOnPrem {
 				pod, onprem, idx = b, a, pr.J
 			}
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePodOverOnPrem, Field: at(idx),
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePodOverOnPrem, Field: at(idx).String(),
 				Message: fmt.Sprintf("pod network %q (%s) overlaps on-premises network %q (%s): unless that range is set aside for pods, pods and existing hosts share addresses", pod.Name, pod.Prefix, onprem.Name, onprem.Prefix),
 				Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html"})
 		}

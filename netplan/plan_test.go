@@ -11,6 +11,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/netplan"
@@ -30,10 +31,11 @@ func TestReferencePlan(t *testing.T) {
 	}
 	var codes []string
 	for _, f := range p.Lint() {
-		codes = append(codes, f.Code+"@"+f.Field)
+		codes = append(codes, string(f.Code)+"@"+f.Field)
 	}
 	// Cilium's default pool 10.0.0.0/8 covers the VPC and the service CIDR.
-	want := []string{netplan.CodeCNIDefaultPool + "@networks[0].prefix", netplan.CodeCNIDefaultPool + "@networks[1].prefix", netplan.CodeCNIDefaultPool + "@networks[2].prefix", netplan.CodeCNIDefaultPool + "@networks[6].prefix"}
+	pool := string(netplan.CodeCNIDefaultPool)
+	want := []string{pool + "@networks[0].prefix", pool + "@networks[1].prefix", pool + "@networks[2].prefix", pool + "@networks[6].prefix"}
 	slices.Sort(codes)
 	if !slices.Equal(codes, want) {
 		t.Errorf("Lint = %v\nwant %v", codes, want)
@@ -133,7 +135,7 @@ func TestLintFindings(t *testing.T) {
 	tests := []struct {
 		name string
 		mut  func(*netplan.Plan)
-		code string
+		code advice.Code
 	}{
 		{"cgnat", func(p *netplan.Plan) { p.Networks[5].Prefix = pfx("100.64.0.0/16") }, netplan.CodeCGNATRemote},
 		{"docker bridge", func(p *netplan.Plan) { p.Networks[6].Prefix = pfx("172.17.0.0/16") }, netplan.CodeDockerBridge},

@@ -39,6 +39,7 @@ func (p Plan) Validate() error {
 
 // ValidateAt is Validate for a plan embedded at path fp.
 func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
+	p.Default()
 	var errs field.ErrorList
 	np := fp.Child("networks")
 	names := map[string]int{}

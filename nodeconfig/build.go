@@ -30,9 +30,20 @@ func NewSSM(cluster, region string, activationCode Secret, activationID string) 
 }
 
 // NewIAMRolesAnywhere returns a NodeConfig for a node that authenticates
-// with an X.509 certificate through IAM Roles Anywhere. Certificate and key
-// paths left empty are filled by Default.
+// with an X.509 certificate through IAM Roles Anywhere. Certificate, key
+// and AWS config paths left empty get nodeadm's defaults, written out so
+// that `nodeadm config check`, which does not apply them, sees what
+// `nodeadm init` uses.
 func NewIAMRolesAnywhere(cluster, region string, ira IAMRolesAnywhere) NodeConfig {
+	if ira.CertificatePath == "" {
+		ira.CertificatePath = DefaultCertificatePath
+	}
+	if ira.PrivateKeyPath == "" {
+		ira.PrivateKeyPath = DefaultPrivateKeyPath
+	}
+	if ira.AWSConfigPath == "" {
+		ira.AWSConfigPath = DefaultAWSConfigPath
+	}
 	return NodeConfig{
 		Spec: NodeConfigSpec{
 			Cluster: ClusterDetails{Name: cluster, Region: region},
@@ -46,11 +57,16 @@ func (c NodeConfig) withType() NodeConfig {
 	return c
 }
 
-// Default fills unset fields with the values nodeadm would use, and writes
-// them out so that `nodeadm config check` (which does not apply defaults)
-// sees the same configuration as `nodeadm init`: apiVersion and kind, and
-// the IAM Roles Anywhere certificate, key and AWS config paths. It never
-// overwrites a set field and is idempotent. A nil receiver is a no-op.
+// Default fills apiVersion and kind, the two fields every NodeConfig
+// has the same value in. Validate, Lint and Marshal read a NodeConfig
+// with them filled, so calling Default first changes nothing; Parse, like
+// nodeadm's decoder, refuses a document without them. A nil receiver is
+// a no-op.
+//
+// The IAM Roles Anywhere file paths are not defaults: nodeadm init
+// assumes them but `nodeadm config check` does not, so a NodeConfig must
+// carry them (NewIAMRolesAnywhere writes them; Lint reports their
+// absence).
 func (c *NodeConfig) Default() {
 	if c == nil {
 		return
@@ -60,20 +76,5 @@ func (c *NodeConfig) Default() {
 	}
 	if c.Kind == "" {
 		c.Kind = Kind
-	}
-	if h := c.Spec.Hybrid; h != nil && h.IAMRolesAnywhere != nil {
-		ira := *h.IAMRolesAnywhere
-		if ira.CertificatePath == "" {
-			ira.CertificatePath = DefaultCertificatePath
-		}
-		if ira.PrivateKeyPath == "" {
-			ira.PrivateKeyPath = DefaultPrivateKeyPath
-		}
-		if ira.AWSConfigPath == "" {
-			ira.AWSConfigPath = DefaultAWSConfigPath
-		}
-		hc := *h
-		hc.IAMRolesAnywhere = &ira
-		c.Spec.Hybrid = &hc
 	}
 }

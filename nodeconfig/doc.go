@@ -18,7 +18,6 @@
 //
 //	c := nodeconfig.NewSSM("gpu-hybrid-cluster", "ap-northeast-2", code, activationID)
 //	c.Spec.Kubelet.NodeLabels = map[string]string{"gpu": "h100"}
-//	c.Default()
 //	b, err := nodeconfig.Marshal(c) // validates first; writes nothing on error
 //
 // Kubelet labels and taints are typed (NodeLabels, Taints) and rendered as

@@ -2,9 +2,10 @@ package nodeconfig
 
 import (
 	"encoding/json"
-	"fmt"
-	"slices"
-	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // PolicyVersion is the IAM policy language version every document carries.
@@ -18,17 +19,17 @@ const PolicyVersion = "2012-10-17"
 // --assume-role-policy-document` and `put-role-policy --policy-document`
 // take and what the AWS SDKs accept as a string.
 type PolicyDocument struct {
-	Version   string            `json:"Version"`
-	Statement []PolicyStatement `json:"Statement"`
+	Version   string            `json:"Version" validate:"eq=2012-10-17"`
+	Statement []PolicyStatement `json:"Statement" validate:"min=1,dive"`
 }
 
 // PolicyStatement is one statement. Action is always a list; Condition maps
 // an operator (StringEquals, ArnEquals) to condition keys and their value.
 type PolicyStatement struct {
 	Sid       string                       `json:"Sid,omitempty"`
-	Effect    string                       `json:"Effect"`
+	Effect    string                       `json:"Effect" validate:"oneof=Allow Deny"`
 	Principal *ServicePrincipal            `json:"Principal,omitempty"`
-	Action    []string                     `json:"Action"`
+	Action    []string                     `json:"Action" validate:"min=1,dive,required,ne=*"`
 	Resource  []string                     `json:"Resource,omitempty"`
 	Condition map[string]map[string]string `json:"Condition,omitempty"`
 }
@@ -37,41 +38,32 @@ type PolicyStatement struct {
 // documents this package builds name only services, never an account or
 // "*".
 type ServicePrincipal struct {
-	Service string `json:"Service"`
+	Service string `json:"Service" validate:"required,excludes=*"`
 }
 
 // JSON returns the document as compact JSON (map keys sorted by
-// encoding/json, so the bytes are deterministic), after Check.
+// encoding/json, so the bytes are deterministic), after Validate.
 func (d PolicyDocument) JSON() ([]byte, error) {
-	if err := d.Check(); err != nil {
+	if err := d.Validate(); err != nil {
 		return nil, err
 	}
 	return json.Marshal(d)
 }
 
-// Check reports the first structural problem: a Version other than
-// 2012-10-17, no statements, an Effect other than Allow or Deny, a
-// statement without actions, or a wildcard or empty principal.
-func (d PolicyDocument) Check() error {
-	if d.Version != PolicyVersion {
-		return fmt.Errorf("nodeconfig: policy Version %q, want %q", d.Version, PolicyVersion)
-	}
-	if len(d.Statement) == 0 {
-		return fmt.Errorf("nodeconfig: policy has no statements")
-	}
+// Validate returns nil, or every structural problem with its JSON path: a
+// Version other than 2012-10-17, no statements, an Effect other than
+// Allow or Deny, a statement without actions or allowing every action, a
+// wildcard or empty principal, and a statement with neither a principal
+// nor resources.
+func (d PolicyDocument) Validate() error { return ivalidation.ToError("nodeconfig", d.ValidateAt(nil)) }
+
+// ValidateAt is Validate with paths under fp.
+func (d PolicyDocument) ValidateAt(fp *field.Path) field.ErrorList {
+	errs := ivalidation.Struct(fp, &d)
 	for i, s := range d.Statement {
-		switch {
-		case s.Effect != "Allow" && s.Effect != "Deny":
-			return fmt.Errorf("nodeconfig: statement %d: Effect %q, want Allow or Deny", i, s.Effect)
-		case len(s.Action) == 0:
-			return fmt.Errorf("nodeconfig: statement %d has no actions", i)
-		case s.Principal != nil && (s.Principal.Service == "" || strings.Contains(s.Principal.Service, "*")):
-			return fmt.Errorf("nodeconfig: statement %d: principal %q is empty or a wildcard", i, s.Principal.Service)
-		case s.Principal == nil && len(s.Resource) == 0:
-			return fmt.Errorf("nodeconfig: statement %d has neither a principal nor resources", i)
-		case slices.Contains(s.Action, "*"):
-			return fmt.Errorf("nodeconfig: statement %d allows every action", i)
+		if s.Principal == nil && len(s.Resource) == 0 {
+			errs = append(errs, field.Required(fp.Child("Statement").Index(i).Child("Resource"), "a statement without a principal needs resources"))
 		}
 	}
-	return nil
+	return errs
 }

@@ -121,12 +121,29 @@ func (id *Identity) Default() {
 	}
 }
 
+// defaulted returns a copy of id with Default applied that shares no
+// memory Default writes: every entry point reads the identity through it,
+// so a zero field means its default and the caller's value never changes.
+func (id Identity) defaulted() Identity {
+	if id.Activation != nil {
+		a := *id.Activation
+		id.Activation = &a
+	}
+	if id.RolesAnywhere != nil {
+		r := *id.RolesAnywhere
+		id.RolesAnywhere = &r
+	}
+	id.Default()
+	return id
+}
+
 // Validate returns nil, or every problem with its JSON path as an
 // aggregate of *field.Error (see ValidateAt).
 func (id Identity) Validate() error { return ivalidation.ToError("nodeconfig", id.ValidateAt(nil)) }
 
 // ValidateAt is Validate with paths under fp.
 func (id Identity) ValidateAt(fp *field.Path) field.ErrorList {
+	id = id.defaulted()
 	var errs field.ErrorList
 	errs = append(errs, ivalidation.ClusterName(fp.Child("clusterName"), id.ClusterName)...)
 	errs = append(errs, ivalidation.Region(fp.Child("region"), id.Region)...)
@@ -249,7 +266,7 @@ type HybridNodesRole struct {
 // SSM. Source: EKS User Guide, hybrid-nodes-creds ("Prepare credentials
 // for hybrid nodes").
 func (id Identity) Role() (HybridNodesRole, error) {
-	id.Default()
+	id = id.defaulted()
 	if err := id.Validate(); err != nil {
 		return HybridNodesRole{}, err
 	}
@@ -353,7 +370,7 @@ type ActivationInput struct {
 // It returns an error for an invalid identity or one that does not use
 // SSM.
 func (id Identity) ActivationInput() (ActivationInput, error) {
-	id.Default()
+	id = id.defaulted()
 	if err := id.Validate(); err != nil {
 		return ActivationInput{}, err
 	}
@@ -384,7 +401,7 @@ func (id Identity) ActivationInput() (ActivationInput, error) {
 // holds one. Store it as a secret and pass it to NewSSM. The profile ARN
 // create-profile prints goes into each IAMRolesAnywhere NodeConfig.
 func IdentityScript(id Identity) ([]byte, error) {
-	id.Default()
+	id = id.defaulted()
 	role, err := id.Role()
 	if err != nil {
 		return nil, err

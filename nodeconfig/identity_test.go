@@ -425,3 +425,40 @@ func FuzzIdentityScripts(f *testing.F) {
 		}
 	})
 }
+
+func TestPolicyDocumentValidate(t *testing.T) {
+	good := func() nodeconfig.PolicyDocument {
+		return nodeconfig.PolicyDocument{Version: nodeconfig.PolicyVersion, Statement: []nodeconfig.PolicyStatement{
+			{Effect: "Allow", Principal: &nodeconfig.ServicePrincipal{Service: "ssm.amazonaws.com"}, Action: []string{"sts:AssumeRole"}},
+			{Effect: "Deny", Action: []string{"eks:DescribeCluster"}, Resource: []string{"*"}},
+		}}
+	}
+	if err := good().Validate(); err != nil {
+		t.Fatalf("valid document refused: %v", err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		mutate     func(*nodeconfig.PolicyDocument)
+	}{
+		{"old version", "Version", func(d *nodeconfig.PolicyDocument) { d.Version = "2008-10-17" }},
+		{"no statements", "Statement", func(d *nodeconfig.PolicyDocument) { d.Statement = nil }},
+		{"effect", "Statement[0].Effect", func(d *nodeconfig.PolicyDocument) { d.Statement[0].Effect = "allow" }},
+		{"no actions", "Statement[1].Action", func(d *nodeconfig.PolicyDocument) { d.Statement[1].Action = nil }},
+		{"every action", "Statement[1].Action[1]", func(d *nodeconfig.PolicyDocument) { d.Statement[1].Action = append(d.Statement[1].Action, "*") }},
+		{"empty principal", "Statement[0].Principal.Service", func(d *nodeconfig.PolicyDocument) { d.Statement[0].Principal.Service = "" }},
+		{"wildcard principal", "Statement[0].Principal.Service", func(d *nodeconfig.PolicyDocument) { d.Statement[0].Principal.Service = "*.amazonaws.com" }},
+		{"neither principal nor resources", "Statement[1].Resource", func(d *nodeconfig.PolicyDocument) { d.Statement[1].Resource = nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := good()
+			tc.mutate(&d)
+			errs := d.ValidateAt(nil)
+			if len(errs) != 1 || errs[0].Field != tc.path {
+				t.Errorf("errors = %v, want one at %s", errs, tc.path)
+			}
+			if _, err := d.JSON(); err == nil {
+				t.Error("JSON wrote an invalid document")
+			}
+		})
+	}
+}

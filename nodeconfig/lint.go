@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/containerdconf"
 	"github.com/hybridkit/hybridkit/internal/imageref"
@@ -13,18 +15,18 @@ import (
 
 // Finding codes reported by Lint.
 const (
-	CodeIAMRADefaultPaths     = "nodeconfig/iam-ra-default-paths"
-	CodeLabelSetByNodeadm     = "nodeconfig/label-set-by-nodeadm"
-	CodeContainerdDropIn      = "nodeconfig/containerd-dropin"
-	CodeOutdatedImage         = "nodeconfig/outdated-image"
-	CodeLocalStorageIgnored   = "nodeconfig/local-storage-ignored"
-	CodeCgroupDriver          = "nodeconfig/cgroup-driver"
-	CodeReservedCPUsCgroups   = "nodeconfig/reserved-cpus-with-cgroups"
-	CodeClusterDNSOutsideCIDR = "nodeconfig/cluster-dns-outside-cidr"
-	CodeMemoryManagerStatic   = "nodeconfig/memory-manager-static"
-	CodeTopologyWithoutCPU    = "nodeconfig/topology-without-cpu-manager"
-	CodeKeySpelling           = "nodeconfig/key-spelling"
-	CodeOutpostFlag           = "nodeconfig/enable-outpost-false"
+	CodeIAMRADefaultPaths     advice.Code = "nodeconfig/iam-ra-default-paths"
+	CodeLabelSetByNodeadm     advice.Code = "nodeconfig/label-set-by-nodeadm"
+	CodeContainerdDropIn      advice.Code = "nodeconfig/containerd-dropin"
+	CodeOutdatedImage         advice.Code = "nodeconfig/outdated-image"
+	CodeLocalStorageIgnored   advice.Code = "nodeconfig/local-storage-ignored"
+	CodeCgroupDriver          advice.Code = "nodeconfig/cgroup-driver"
+	CodeReservedCPUsCgroups   advice.Code = "nodeconfig/reserved-cpus-with-cgroups"
+	CodeClusterDNSOutsideCIDR advice.Code = "nodeconfig/cluster-dns-outside-cidr"
+	CodeMemoryManagerStatic   advice.Code = "nodeconfig/memory-manager-static"
+	CodeTopologyWithoutCPU    advice.Code = "nodeconfig/topology-without-cpu-manager"
+	CodeKeySpelling           advice.Code = "nodeconfig/key-spelling"
+	CodeOutpostFlag           advice.Code = "nodeconfig/enable-outpost-false"
 )
 
 const (
@@ -39,7 +41,7 @@ const (
 // Lint reports what nodeadm accepts but will not work as intended:
 //
 //   - IAM Roles Anywhere certificate and key paths left to defaults
-//     (`nodeadm config check` does not apply them; call Default);
+//     (`nodeadm config check` does not apply them);
 //   - labels nodeadm already sets, with the same or a conflicting value;
 //   - a containerd drop-in that is not version = 2, that replaces the CRI
 //     plugin table without carrying the complete section (containerd 1.x
@@ -54,8 +56,9 @@ const (
 // Lint assumes a NodeConfig that Validate accepts; on others it reports
 // what it can. Findings never contain the activation code.
 func (c NodeConfig) Lint() []advice.Finding {
+	c.Default()
 	var fs []advice.Finding
-	sp := "spec."
+	sp := field.NewPath("spec")
 	if h := c.Spec.Hybrid; h != nil && h.IAMRolesAnywhere != nil {
 		ira := h.IAMRolesAnywhere
 		for _, f := range []struct{ name, value, def string }{
@@ -64,8 +67,8 @@ func (c NodeConfig) Lint() []advice.Finding {
 		} {
 			if f.value == "" {
 				fs = append(fs, advice.Finding{
-					Level: advice.Warning, Code: CodeIAMRADefaultPaths, Field: sp + "hybrid.iamRolesAnywhere." + f.name,
-					Message: fmt.Sprintf("%s is left to nodeadm's default %s; `nodeadm config check` validates without defaults and fails — write the path explicitly (Default does)", f.name, f.def),
+					Level: advice.Warning, Code: CodeIAMRADefaultPaths, Field: sp.Child("hybrid", "iamRolesAnywhere", f.name).String(),
+					Message: fmt.Sprintf("%s is left to nodeadm's default %s; `nodeadm config check` validates without defaults and fails — write the path explicitly (NewIAMRolesAnywhere does)", f.name, f.def),
 					Ref:     refNodeadmCheck,
 				})
 			}
@@ -80,7 +83,7 @@ func (c NodeConfig) Lint() []advice.Finding {
 	}
 	if o := c.Spec.Cluster.EnableOutpost; o != nil && !*o {
 		fs = append(fs, advice.Finding{
-			Level: advice.Info, Code: CodeOutpostFlag, Field: "spec.cluster.enableOutpost",
+			Level: advice.Info, Code: CodeOutpostFlag, Field: field.NewPath("spec", "cluster", "enableOutpost").String(),
 			Message: "enableOutpost: false has no effect (nodeadm treats a node as an Outposts node only when it is true); leave it out",
 			Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/api/types.go (IsOutpostNode)",
 		})
@@ -90,7 +93,7 @@ func (c NodeConfig) Lint() []advice.Finding {
 	fs = append(fs, c.lintKubelet()...)
 	if c.Spec.Instance.LocalStorage.Strategy != "" {
 		fs = append(fs, advice.Finding{
-			Level: advice.Info, Code: CodeLocalStorageIgnored, Field: sp + "instance.localStorage.strategy",
+			Level: advice.Info, Code: CodeLocalStorageIgnored, Field: sp.Child("instance", "localStorage", "strategy").String(),
 			Message: "the hybrid nodeadm ignores instance.localStorage (it configures EC2 instance-store volumes); prepare local disks yourself",
 			Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/api/v1alpha1/nodeconfig_types.go",
 		})
@@ -114,7 +117,7 @@ func (c NodeConfig) lintLabels() []advice.Finding {
 		if !ok {
 			continue
 		}
-		f := advice.Finding{Code: CodeLabelSetByNodeadm, Field: "spec.kubelet.nodeLabels[" + key + "]", Ref: refNodeadmLabels}
+		f := advice.Finding{Code: CodeLabelSetByNodeadm, Field: field.NewPath("spec", "kubelet", "nodeLabels").Key(key).String(), Ref: refNodeadmLabels}
 		if got == want {
 			f.Level = advice.Info
 			f.Message = fmt.Sprintf("nodeadm already sets %s=%s; the label is redundant", key, want)
@@ -185,11 +188,11 @@ func lintImage(field, image string) (advice.Finding, bool) {
 func (c NodeConfig) lintKubelet() []advice.Finding {
 	var fs []advice.Finding
 	k := c.Spec.Kubelet
-	kp := "spec.kubelet."
+	kp := field.NewPath("spec", "kubelet")
 	for i, f := range k.Flags {
 		if strings.HasPrefix(f, "--pod-infra-container-image") {
 			fs = append(fs, advice.Finding{
-				Level: advice.Warning, Code: CodeOutdatedImage, Field: fmt.Sprintf("%sflags[%d]", kp, i),
+				Level: advice.Warning, Code: CodeOutdatedImage, Field: kp.Child("flags").Index(i).String(),
 				Message: "--pod-infra-container-image has had no effect since Kubernetes 1.29 (containerd pins its sandbox image) and was removed in 1.35, where the kubelet refuses to start with it; set the sandbox image in the containerd config",
 				Ref:     refPodInfraFlag,
 			})
@@ -199,7 +202,7 @@ func (c NodeConfig) lintKubelet() []advice.Finding {
 		var driver string
 		if json.Unmarshal(raw, &driver) == nil && driver != "systemd" {
 			fs = append(fs, advice.Finding{
-				Level: advice.Error, Code: CodeCgroupDriver, Field: kp + "config.cgroupDriver",
+				Level: advice.Error, Code: CodeCgroupDriver, Field: kp.Child("config", "cgroupDriver").String(),
 				Message: fmt.Sprintf("cgroupDriver %q: nodeadm configures containerd's runc with SystemdCgroup = true and the kubelet with systemd; a different driver makes pod sandboxes fail", driver),
 				Ref:     refKubeletConfig,
 			})
@@ -207,7 +210,7 @@ func (c NodeConfig) lintKubelet() []advice.Finding {
 	}
 	if k.Config.ReservedSystemCPUs != "" && !(cgroupCleared(k.Config.Extra, "systemReservedCgroup") && cgroupCleared(k.Config.Extra, "kubeReservedCgroup")) {
 		fs = append(fs, advice.Finding{
-			Level: advice.Error, Code: CodeReservedCPUsCgroups, Field: kp + "config.reservedSystemCPUs",
+			Level: advice.Error, Code: CodeReservedCPUsCgroups, Field: kp.Child("config", "reservedSystemCPUs").String(),
 			Message: "reservedSystemCPUs cannot be combined with systemReservedCgroup or kubeReservedCgroup, and nodeadm sets both (/system, /runtime): the kubelet refuses to start; reserve CPU through kubeReserved/systemReserved instead",
 			Ref:     refKubeletValid + "; " + refKubeletConfig,
 		})
@@ -215,7 +218,7 @@ func (c NodeConfig) lintKubelet() []advice.Finding {
 	if k.Config.MemoryManagerPolicy == MemoryManagerStatic {
 		if _, ok := k.Config.Extra["reservedMemory"]; !ok {
 			fs = append(fs, advice.Finding{
-				Level: advice.Warning, Code: CodeMemoryManagerStatic, Field: kp + "config.memoryManagerPolicy",
+				Level: advice.Warning, Code: CodeMemoryManagerStatic, Field: kp.Child("config", "memoryManagerPolicy").String(),
 				Message: "memoryManagerPolicy Static needs reservedMemory per NUMA node, equal to the memory reserved by kubeReserved, systemReserved and evictionHard; without it the kubelet refuses to start",
 				Ref:     refKubeletValid + " (validateReservedMemoryConfiguration)",
 			})
@@ -223,7 +226,7 @@ func (c NodeConfig) lintKubelet() []advice.Finding {
 	}
 	if p := k.Config.TopologyManagerPolicy; (p == TopologyManagerRestricted || p == TopologyManagerSingleNUMANode) && k.Config.CPUManagerPolicy != CPUManagerStatic {
 		fs = append(fs, advice.Finding{
-			Level: advice.Info, Code: CodeTopologyWithoutCPU, Field: kp + "config.topologyManagerPolicy",
+			Level: advice.Info, Code: CodeTopologyWithoutCPU, Field: kp.Child("config", "topologyManagerPolicy").String(),
 			Message: fmt.Sprintf("topologyManagerPolicy %s aligns only resources whose managers give hints; without cpuManagerPolicy static only the GPUs (device plugin) are aligned, not CPUs", p),
 			Ref:     "https://kubernetes.io/docs/tasks/administer-cluster/topology-manager/",
 		})
@@ -232,7 +235,7 @@ func (c NodeConfig) lintKubelet() []advice.Finding {
 		for i, a := range k.Config.ClusterDNS {
 			if !cidr.Contains(a) && !a.IsLinkLocalUnicast() {
 				fs = append(fs, advice.Finding{
-					Level: advice.Warning, Code: CodeClusterDNSOutsideCIDR, Field: fmt.Sprintf("%sconfig.clusterDNS[%d]", kp, i),
+					Level: advice.Warning, Code: CodeClusterDNSOutsideCIDR, Field: kp.Child("config", "clusterDNS").Index(i).String(),
 					Message: fmt.Sprintf("clusterDNS %s is outside the service CIDR %s, where the kube-dns Service lives (nodeadm would use the .10 address); pods on this node may not resolve cluster names", a, cidr),
 					Ref:     "https://github.com/aws/eks-hybrid/blob/e5f42ca4e2df0eb7d3da467a4a73444d9d952cd0/internal/api/net.go",
 				})

@@ -19,7 +19,7 @@ func TestLint(t *testing.T) {
 	tests := []struct {
 		name  string
 		cfg   nodeconfig.NodeConfig
-		code  string
+		code  advice.Code
 		field string
 		level advice.Level
 	}{

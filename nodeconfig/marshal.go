@@ -118,6 +118,7 @@ func fromWire(w wireNodeConfig) (NodeConfig, field.ErrorList) {
 // The output contains the SSM activation code when c has one: write it
 // where only the node can read it.
 func Marshal(c NodeConfig) ([]byte, error) {
+	c.Default()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -156,7 +157,18 @@ func Parse(data []byte) (NodeConfig, error) {
 	if len(r.Errors) > 0 {
 		return NodeConfig{}, ivalidation.ToError("nodeconfig", r.Errors)
 	}
-	c, errs := fromWire(w)
+	// nodeadm's decoder finds the type by apiVersion and kind
+	// (aws/eks-hybrid internal/api/bridge/decode.go): a document without
+	// them is refused.
+	var errs field.ErrorList
+	if w.APIVersion != APIVersion {
+		errs = append(errs, field.NotSupported(field.NewPath("apiVersion"), w.APIVersion, []string{APIVersion}))
+	}
+	if w.Kind != Kind {
+		errs = append(errs, field.NotSupported(field.NewPath("kind"), w.Kind, []string{Kind}))
+	}
+	c, werrs := fromWire(w)
+	errs = append(errs, werrs...)
 	if len(errs) > 0 {
 		return NodeConfig{}, ivalidation.ToError("nodeconfig", errs)
 	}
@@ -167,6 +179,7 @@ func Parse(data []byte) (NodeConfig, error) {
 // MarshalJSON encodes c in nodeadm's JSON form without validating it (use
 // Marshal for files): labels and taints become kubelet flags.
 func (c NodeConfig) MarshalJSON() ([]byte, error) {
+	c.Default()
 	w, err := c.toWire()
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/containerdconf"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/internal/testkit"
@@ -229,8 +230,8 @@ func TestGuideYAML(t *testing.T) {
 		}
 	}
 	joined := strings.Join(msgs, "\n")
-	for _, want := range []string{containerdconf.CodeDropInReplacesCRI, containerdconf.CodeSystemdCgroupMissing} {
-		if !strings.Contains(joined, want) {
+	for _, want := range []advice.Code{containerdconf.CodeDropInReplacesCRI, containerdconf.CodeSystemdCgroupMissing} {
+		if !strings.Contains(joined, string(want)) {
 			t.Errorf("drop-in findings lack %s:\n%s", want, joined)
 		}
 	}
@@ -289,11 +290,13 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, in, path string
 	}{
-		{"bad labels flag", "kind: NodeConfig\nspec:\n  kubelet:\n    flags: [--node-labels=novalue]\n", "spec.kubelet.flags[0]"},
-		{"bad taints flag", "kind: NodeConfig\nspec:\n  kubelet:\n    flags: [--x, --register-with-taints=k=v]\n", "spec.kubelet.flags[1]"},
-		{"typed kubelet key", "kind: NodeConfig\nspec:\n  kubelet:\n    config: {maxPods: many}\n", "spec.kubelet.config.maxPods"},
-		{"wrong type", "kind: NodeConfig\nspec:\n  cluster:\n    enableOutpost: maybe\n", "spec.cluster.enableOutpost"},
-		{"a key twice, once ignoring case", "kind: NodeConfig\nspec:\n  cluster:\n    Name: x\n    name: y\n", "spec.cluster.name"},
+		{"bad labels flag", "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    flags: [--node-labels=novalue]\n", "spec.kubelet.flags[0]"},
+		{"bad taints flag", "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    flags: [--x, --register-with-taints=k=v]\n", "spec.kubelet.flags[1]"},
+		{"typed kubelet key", "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config: {maxPods: many}\n", "spec.kubelet.config.maxPods"},
+		{"wrong type", "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster:\n    enableOutpost: maybe\n", "spec.cluster.enableOutpost"},
+		{"no apiVersion", "kind: NodeConfig\nspec: {}\n", "apiVersion"},
+		{"wrong kind", "apiVersion: node.eks.aws/v1alpha1\nkind: Config\nspec: {}\n", "kind"},
+		{"a key twice, once ignoring case", "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster:\n    Name: x\n    name: y\n", "spec.cluster.name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,7 +313,7 @@ func TestParseErrors(t *testing.T) {
 		t.Errorf("syntax error = %v", err)
 	}
 	// nodeadm's internal type has a status field, so a file may carry one.
-	if _, err := nodeconfig.Parse([]byte("kind: NodeConfig\nstatus: {}\n")); err != nil {
+	if _, err := nodeconfig.Parse([]byte("apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nstatus: {}\n")); err != nil {
 		t.Errorf("status rejected: %v", err)
 	}
 }

@@ -43,7 +43,8 @@ var (
 // IAM Roles Anywhere formats, no --hostname-override), the kubelet's own
 // rules for the typed settings, labels and taints (including the labels a
 // kubelet may not set on itself), and the EKS formats of the cluster
-// fields. It does not change c; call Default first to fill defaults.
+// fields. It reads c with apiVersion and kind defaulted and does not
+// change it.
 //
 // The error unwraps to a k8s.io/apimachinery utilerrors.Aggregate of
 // *field.Error.
@@ -54,19 +55,12 @@ func (c NodeConfig) Validate() error {
 // ValidateAt is Validate for a NodeConfig embedded at path p (the blueprint
 // passes "nodePools[0].nodes[3]").
 func (c NodeConfig) ValidateAt(p *field.Path) field.ErrorList {
+	c.Default()
 	var errs field.ErrorList
-	switch c.APIVersion {
-	case APIVersion:
-	case "":
-		errs = append(errs, field.Required(p.Child("apiVersion"), "must be "+APIVersion))
-	default:
+	if c.APIVersion != APIVersion {
 		errs = append(errs, field.NotSupported(p.Child("apiVersion"), c.APIVersion, []string{APIVersion}))
 	}
-	switch c.Kind {
-	case Kind:
-	case "":
-		errs = append(errs, field.Required(p.Child("kind"), "must be "+Kind))
-	default:
+	if c.Kind != Kind {
 		errs = append(errs, field.NotSupported(p.Child("kind"), c.Kind, []string{Kind}))
 	}
 	errs = append(errs, ivalidation.Struct(p, &c)...)

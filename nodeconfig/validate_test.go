@@ -58,7 +58,6 @@ func TestValidateRules(t *testing.T) {
 		path string
 		typ  field.ErrorType
 	}{
-		{"apiVersion missing", ssm(func(c *nodeconfig.NodeConfig) { c.APIVersion = "" }), "apiVersion", field.ErrorTypeRequired},
 		{"apiVersion wrong", ssm(func(c *nodeconfig.NodeConfig) { c.APIVersion = "node.eks.aws/v1beta1" }), "apiVersion", field.ErrorTypeNotSupported},
 		{"kind wrong", ssm(func(c *nodeconfig.NodeConfig) { c.Kind = "Node" }), "kind", field.ErrorTypeNotSupported},
 		{"cluster name required", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = "" }), "spec.cluster.name", field.ErrorTypeRequired},
@@ -199,7 +198,7 @@ func TestValidateAccepts(t *testing.T) {
 func TestValidateEveryProblemAtOnce(t *testing.T) {
 	var c nodeconfig.NodeConfig
 	got := fieldsOf(c.Validate())
-	for _, want := range []string{"apiVersion", "kind", "spec.cluster.name", "spec.cluster.region", "spec.hybrid"} {
+	for _, want := range []string{"spec.cluster.name", "spec.cluster.region", "spec.hybrid"} {
 		found := false
 		for _, g := range got {
 			found = found || g == want

@@ -77,7 +77,7 @@ func (a Autoscaler) ValidateAt(fp *field.Path) field.ErrorList {
 
 // CodeAutoscalerHybrid is the finding for asking the autoscaler to scale
 // hybrid nodes.
-const CodeAutoscalerHybrid = "placement/autoscaler-hybrid-nodes"
+const CodeAutoscalerHybrid advice.Code = "placement/autoscaler-hybrid-nodes"
 
 // Objects returns the autoscaler's ServiceAccount, ClusterRole, Role and
 // bindings (the upstream AWS example's permissions) and its Deployment:
@@ -169,7 +169,7 @@ func (a Autoscaler) Objects() ([]runtime.Object, []advice.Finding, error) {
 		Spec:       appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: tmpl}}
 	var fs []advice.Finding
 	if a.ScaleHybridNodes {
-		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeAutoscalerHybrid, Field: "scaleHybridNodes",
+		fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeAutoscalerHybrid, Field: field.NewPath("scaleHybridNodes").String(),
 			Message: "the Cluster Autoscaler scales EC2 Auto Scaling groups only: it cannot add or remove on-premises hybrid nodes. Hybrid billing stops when a Node object is deleted, so save by draining and deleting idle hybrid nodes (and re-running nodeadm init to rejoin)",
 			Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-remove.html"})
 	}

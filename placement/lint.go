@@ -8,17 +8,20 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/advice"
+	"github.com/hybridkit/hybridkit/gpu"
+	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
 // Finding codes of Lint.
 const (
-	CodeSelectorEC2          = "placement/compute-type-ec2"
-	CodeSelectorUnmatched    = "placement/selector-matches-no-node"
-	CodeGPUWithoutToleration = "placement/gpu-without-toleration"
-	CodeExtendedLimits       = "placement/extended-resource-limits"
-	CodeLatestImage          = "placement/unpinned-image"
+	CodeSelectorEC2          advice.Code = "placement/compute-type-ec2"
+	CodeSelectorUnmatched    advice.Code = "placement/selector-matches-no-node"
+	CodeGPUWithoutToleration advice.Code = "placement/gpu-without-toleration"
+	CodeExtendedLimits       advice.Code = "placement/extended-resource-limits"
+	CodeLatestImage          advice.Code = "placement/unpinned-image"
 )
 
 // refComputeType: nodeadm labels hybrid nodes
@@ -36,56 +39,56 @@ const refComputeType = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-
 // without a pinned tag.
 func Lint(spec corev1.PodSpec, nodes []map[string]string) []advice.Finding {
 	var fs []advice.Finding
-	add := func(l advice.Level, code, field, msg, ref string) {
-		fs = append(fs, advice.Finding{Level: l, Code: code, Field: field, Message: msg, Ref: ref})
+	add := func(l advice.Level, code advice.Code, at *field.Path, msg, ref string) {
+		fs = append(fs, advice.Finding{Level: l, Code: code, Field: at.String(), Message: msg, Ref: ref})
 	}
 	const ec2Msg = "EC2 nodes carry no eks.amazonaws.com/compute-type label (hybrid nodes are labelled hybrid, Auto Mode auto, Fargate fargate): a selector for ec2 matches no node and the pod stays Pending; use node affinity compute-type NotIn [hybrid]"
-	if spec.NodeSelector[LabelComputeType] == "ec2" {
-		add(advice.Error, CodeSelectorEC2, "nodeSelector", ec2Msg, "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-kubernetes.html")
+	if spec.NodeSelector[nodeconfig.LabelComputeType] == "ec2" {
+		add(advice.Error, CodeSelectorEC2, field.NewPath("nodeSelector"), ec2Msg, "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-kubernetes.html")
 	}
 	if a := spec.Affinity; a != nil && a.NodeAffinity != nil {
 		if req := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution; req != nil {
 			for i, t := range req.NodeSelectorTerms {
 				for j, e := range t.MatchExpressions {
-					if e.Key == LabelComputeType && e.Operator == corev1.NodeSelectorOpIn && len(e.Values) == 1 && e.Values[0] == "ec2" {
-						add(advice.Error, CodeSelectorEC2, fmt.Sprintf("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[%d].matchExpressions[%d]", i, j), ec2Msg, refComputeType)
+					if e.Key == nodeconfig.LabelComputeType && e.Operator == corev1.NodeSelectorOpIn && len(e.Values) == 1 && e.Values[0] == "ec2" {
+						add(advice.Error, CodeSelectorEC2, field.NewPath("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms").Index(i).Child("matchExpressions").Index(j), ec2Msg, refComputeType)
 					}
 				}
 			}
 		}
 		for i, p := range a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
 			for j, e := range p.Preference.MatchExpressions {
-				if e.Key == LabelComputeType && e.Operator == corev1.NodeSelectorOpIn && containsOnly(e.Values, "ec2") {
-					add(advice.Warning, CodeSelectorEC2, fmt.Sprintf("affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[%d].preference.matchExpressions[%d]", i, j),
+				if e.Key == nodeconfig.LabelComputeType && e.Operator == corev1.NodeSelectorOpIn && containsOnly(e.Values, "ec2") {
+					add(advice.Warning, CodeSelectorEC2, field.NewPath("affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution").Index(i).Child("preference").Child("matchExpressions").Index(j),
 						"a preference for compute-type ec2 can never match, so its weight is wasted; spread across sides with a topology spread constraint on topology.kubernetes.io/zone instead", refComputeType)
 				}
 			}
 		}
 	}
 	if nodes != nil && len(spec.NodeSelector) > 0 && !anyMatches(spec, nodes) {
-		add(advice.Error, CodeSelectorUnmatched, "nodeSelector", fmt.Sprintf("no node of the cluster has all of %s: the pod stays Pending (labels nodeadm does not set, such as gpu or node-type, must be set in the NodeConfig)", advice.Quote(labels.Set(spec.NodeSelector).String())), "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector")
+		add(advice.Error, CodeSelectorUnmatched, field.NewPath("nodeSelector"), fmt.Sprintf("no node of the cluster has all of %s: the pod stays Pending (labels nodeadm does not set, such as gpu or node-type, must be set in the NodeConfig)", advice.Quote(labels.Set(spec.NodeSelector).String())), "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector")
 	}
 	for ci, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
-		field := fmt.Sprintf("containers[%d]", ci-len(spec.InitContainers))
+		cp := field.NewPath("containers").Index(ci - len(spec.InitContainers))
 		if ci < len(spec.InitContainers) {
-			field = fmt.Sprintf("initContainers[%d]", ci)
+			cp = field.NewPath("initContainers").Index(ci)
 		}
 		for _, rn := range extendedNames(c.Resources) {
 			req, hasReq := c.Resources.Requests[rn]
 			lim, hasLim := c.Resources.Limits[rn]
 			switch {
 			case hasReq && !hasLim:
-				add(advice.Error, CodeExtendedLimits, field+".resources.limits", fmt.Sprintf("%s is requested without a limit: extended resources cannot be overcommitted, the API server refuses it", rn), "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources")
+				add(advice.Error, CodeExtendedLimits, cp.Child("resources", "limits"), fmt.Sprintf("%s is requested without a limit: extended resources cannot be overcommitted, the API server refuses it", rn), "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources")
 			case hasReq && req.Cmp(lim) != 0:
-				add(advice.Error, CodeExtendedLimits, field+".resources.requests", fmt.Sprintf("%s request %s differs from its limit %s: extended resources need request = limit", rn, req.String(), lim.String()), "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources")
+				add(advice.Error, CodeExtendedLimits, cp.Child("resources", "requests"), fmt.Sprintf("%s request %s differs from its limit %s: extended resources need request = limit", rn, req.String(), lim.String()), "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources")
 			}
 		}
-		if _, gpu := c.Resources.Limits[ResourceGPU]; gpu && !tolerates(spec.Tolerations, TaintGPU) {
-			add(advice.Warning, CodeGPUWithoutToleration, "tolerations", "the pod asks for nvidia.com/gpu but does not tolerate the GPU nodes' nvidia.com/gpu:NoSchedule taint, so it cannot be scheduled on them", "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/")
+		if _, asks := c.Resources.Limits[gpu.ResourceGPU]; asks && !tolerates(spec.Tolerations, gpu.TaintKey) {
+			add(advice.Warning, CodeGPUWithoutToleration, field.NewPath("tolerations"), "the pod asks for nvidia.com/gpu but does not tolerate the GPU nodes' nvidia.com/gpu:NoSchedule taint, so it cannot be scheduled on them", "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/")
 		}
 		if img := c.Image; img != "" && !strings.Contains(img, "@") {
 			if i := strings.LastIndex(img, ":"); i < 0 || strings.Contains(img[i:], "/") || img[i+1:] == "latest" {
-				add(advice.Info, CodeLatestImage, field+".image", fmt.Sprintf("%s is not pinned to a version: nodes on two sides of a WAN may run different images", advice.Quote(img)), "https://kubernetes.io/docs/concepts/containers/images/#image-names")
+				add(advice.Info, CodeLatestImage, cp.Child("image"), fmt.Sprintf("%s is not pinned to a version: nodes on two sides of a WAN may run different images", advice.Quote(img)), "https://kubernetes.io/docs/concepts/containers/images/#image-names")
 			}
 		}
 	}

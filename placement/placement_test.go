@@ -82,8 +82,8 @@ func guideCriticalApp() *appsv1.Deployment {
 	}
 }
 
-func codes(fs []advice.Finding) []string {
-	var out []string
+func codes(fs []advice.Finding) []advice.Code {
+	var out []advice.Code
 	for _, f := range fs {
 		out = append(out, f.Code)
 	}
@@ -93,15 +93,15 @@ func codes(fs []advice.Finding) []string {
 
 func TestGuideManifestsLintedThenCorrected(t *testing.T) {
 	train := guideTrainingPod()
-	if got := codes(placement.Lint(train.Spec, nodeKinds())); !slices.Equal(got, []string{placement.CodeGPUWithoutToleration, placement.CodeSelectorUnmatched}) {
+	if got := codes(placement.Lint(train.Spec, nodeKinds())); !slices.Equal(got, []advice.Code{placement.CodeGPUWithoutToleration, placement.CodeSelectorUnmatched}) {
 		t.Errorf("guide training pod: %v", got)
 	}
 	web := guideWebAPIPod()
-	if got := codes(placement.Lint(web.Spec, nodeKinds())); !slices.Equal(got, []string{placement.CodeSelectorEC2, placement.CodeSelectorUnmatched, placement.CodeLatestImage}) {
+	if got := codes(placement.Lint(web.Spec, nodeKinds())); !slices.Equal(got, []advice.Code{placement.CodeSelectorEC2, placement.CodeSelectorUnmatched, placement.CodeLatestImage}) {
 		t.Errorf("guide web-api pod: %v", got)
 	}
 	crit := guideCriticalApp()
-	if got := codes(placement.Lint(crit.Spec.Template.Spec, nodeKinds())); !slices.Equal(got, []string{placement.CodeSelectorEC2}) {
+	if got := codes(placement.Lint(crit.Spec.Template.Spec, nodeKinds())); !slices.Equal(got, []advice.Code{placement.CodeSelectorEC2}) {
 		t.Errorf("guide critical-app: %v", got)
 	}
 
@@ -234,10 +234,10 @@ func TestLintExtendedResources(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		res  corev1.ResourceRequirements
-		want []string
+		want []advice.Code
 	}{
-		{"request only", corev1.ResourceRequirements{Requests: corev1.ResourceList{"nvidia.com/gpu": one}}, []string{placement.CodeExtendedLimits}},
-		{"request differs", corev1.ResourceRequirements{Requests: corev1.ResourceList{"nvidia.com/gpu": one}, Limits: corev1.ResourceList{"nvidia.com/gpu": two}}, []string{placement.CodeExtendedLimits, placement.CodeGPUWithoutToleration}},
+		{"request only", corev1.ResourceRequirements{Requests: corev1.ResourceList{"nvidia.com/gpu": one}}, []advice.Code{placement.CodeExtendedLimits}},
+		{"request differs", corev1.ResourceRequirements{Requests: corev1.ResourceList{"nvidia.com/gpu": one}, Limits: corev1.ResourceList{"nvidia.com/gpu": two}}, []advice.Code{placement.CodeExtendedLimits, placement.CodeGPUWithoutToleration}},
 		{"limit only", corev1.ResourceRequirements{Limits: corev1.ResourceList{"example.com/fpga": one}}, nil},
 		{"cpu differs is fine", corev1.ResourceRequirements{Requests: corev1.ResourceList{"cpu": one}, Limits: corev1.ResourceList{"cpu": two}}, nil},
 	} {
@@ -279,11 +279,16 @@ func TestAutoscalerValidation(t *testing.T) {
 }
 
 func TestMixedClusterRules(t *testing.T) {
-	if fs := placement.MixedClusterRules(false); fs[0].Field != "webhooks" || fs[0].Level != advice.Warning {
-		t.Errorf("unroutable: %v", fs)
+	unroutable := placement.MixedCluster{}.Lint()
+	if len(unroutable) != 5 || unroutable[0].Level != advice.Warning || !strings.Contains(unroutable[0].Message, "webhook") || unroutable[0].Field != "" {
+		t.Errorf("unroutable: %v", unroutable)
 	}
-	if fs := placement.MixedClusterRules(true); fs[0].Level != advice.Info {
-		t.Errorf("routable: %v", fs)
+	routable := placement.MixedCluster{PodNetworkRoutable: true}.Lint()
+	if len(routable) != 4 || routable[0].Level != advice.Info {
+		t.Errorf("routable: %v", routable)
+	}
+	if labelled := (placement.MixedCluster{PodNetworkRoutable: true, HybridZoneLabelled: true}).Lint(); len(labelled) != 3 || slices.ContainsFunc(labelled, func(f advice.Finding) bool { return strings.Contains(f.Message, "zone label") }) {
+		t.Errorf("labelled: %v", labelled)
 	}
 	if _, err := placement.HybridZoneLabels("onprem dc1"); err == nil {
 		t.Error("zone with a space accepted")

@@ -8,6 +8,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/hybridkit/hybridkit/gpu"
+	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
 // GPU puts a pod on hybrid GPU nodes: a node selector on
@@ -57,11 +60,11 @@ func (g GPU) Place(t *corev1.PodTemplateSpec) error {
 	if spec.NodeSelector == nil {
 		spec.NodeSelector = map[string]string{}
 	}
-	spec.NodeSelector[LabelComputeType] = ComputeHybrid
+	spec.NodeSelector[nodeconfig.LabelComputeType] = nodeconfig.ComputeTypeHybrid
 	for k, v := range g.NodeLabels {
 		spec.NodeSelector[k] = v
 	}
-	if !tolerates(spec.Tolerations, TaintGPU) {
+	if !tolerates(spec.Tolerations, gpu.TaintKey) {
 		spec.Tolerations = append(spec.Tolerations, GPUToleration())
 	}
 	c := &spec.Containers[i]
@@ -72,8 +75,8 @@ func (g GPU) Place(t *corev1.PodTemplateSpec) error {
 	if c.Resources.Requests == nil {
 		c.Resources.Requests = corev1.ResourceList{}
 	}
-	c.Resources.Limits[ResourceGPU] = q
-	c.Resources.Requests[ResourceGPU] = q
+	c.Resources.Limits[gpu.ResourceGPU] = q
+	c.Resources.Requests[gpu.ResourceGPU] = q
 	if g.RuntimeClass != "" {
 		rc := g.RuntimeClass
 		spec.RuntimeClassName = &rc
@@ -83,7 +86,7 @@ func (g GPU) Place(t *corev1.PodTemplateSpec) error {
 
 // GPUToleration tolerates the GPU nodes' nvidia.com/gpu:NoSchedule taint.
 func GPUToleration() corev1.Toleration {
-	return corev1.Toleration{Key: TaintGPU, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule}
+	return corev1.Toleration{Key: gpu.TaintKey, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule}
 }
 
 func tolerates(ts []corev1.Toleration, key string) bool {
@@ -104,20 +107,20 @@ type Cloud struct {
 // Place implements Placer.
 func (c Cloud) Place(t *corev1.PodTemplateSpec) error {
 	spec := &t.Spec
-	if spec.NodeSelector[LabelComputeType] == "ec2" {
-		delete(spec.NodeSelector, LabelComputeType)
+	if spec.NodeSelector[nodeconfig.LabelComputeType] == "ec2" {
+		delete(spec.NodeSelector, nodeconfig.LabelComputeType)
 		if len(spec.NodeSelector) == 0 {
 			spec.NodeSelector = nil
 		}
 	}
-	values := []string{ComputeHybrid}
+	values := []string{nodeconfig.ComputeTypeHybrid}
 	if c.ExcludeAuto {
 		values = append(values, ComputeAuto)
 	}
 	if c.ExcludeFargate {
 		values = append(values, ComputeFargate)
 	}
-	addRequiredExpression(spec, corev1.NodeSelectorRequirement{Key: LabelComputeType, Operator: corev1.NodeSelectorOpNotIn, Values: values})
+	addRequiredExpression(spec, corev1.NodeSelectorRequirement{Key: nodeconfig.LabelComputeType, Operator: corev1.NodeSelectorOpNotIn, Values: values})
 	return nil
 }
 
@@ -153,7 +156,7 @@ func (h HA) Place(t *corev1.PodTemplateSpec) error {
 	sel := &metav1.LabelSelector{MatchLabels: maps(t.Labels)}
 	spec := &t.Spec
 	spec.TopologySpreadConstraints = append(spec.TopologySpreadConstraints, corev1.TopologySpreadConstraint{
-		MaxSkew: skew, TopologyKey: LabelZone, WhenUnsatisfiable: when, LabelSelector: sel,
+		MaxSkew: skew, TopologyKey: corev1.LabelTopologyZone, WhenUnsatisfiable: when, LabelSelector: sel,
 	})
 	if spec.Affinity == nil {
 		spec.Affinity = &corev1.Affinity{}
@@ -163,7 +166,7 @@ func (h HA) Place(t *corev1.PodTemplateSpec) error {
 	}
 	pa := spec.Affinity.PodAntiAffinity
 	pa.PreferredDuringSchedulingIgnoredDuringExecution = append(pa.PreferredDuringSchedulingIgnoredDuringExecution, corev1.WeightedPodAffinityTerm{
-		Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel.DeepCopy(), TopologyKey: LabelHostname},
+		Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel.DeepCopy(), TopologyKey: corev1.LabelHostname},
 	})
 	return nil
 }
@@ -186,5 +189,5 @@ func HybridZoneLabels(zone string) (map[string]string, error) {
 	if errs := k8svalidation.IsValidLabelValue(zone); len(errs) > 0 {
 		return nil, fmt.Errorf("placement: zone %q: %s", zone, errs[0])
 	}
-	return map[string]string{LabelZone: zone}, nil
+	return map[string]string{corev1.LabelTopologyZone: zone}, nil
 }

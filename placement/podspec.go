@@ -9,23 +9,15 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-// Labels, taints and resources placement relies on. Every one is set by
-// something real: nodeadm labels hybrid nodes compute-type=hybrid, the
-// NodeConfig gives them a zone, the NVIDIA device plugin advertises
-// nvidia.com/gpu, and the GPU nodes are tainted nvidia.com/gpu:NoSchedule.
+// Values of nodeconfig.LabelComputeType on the nodes placement keeps
+// hybrid work away from: EKS Auto Mode and Fargate nodes (hybrid nodes
+// carry nodeconfig.ComputeTypeHybrid). The other names placement relies
+// on are their owners': the label nodeadm sets (nodeconfig), the zone and
+// host labels (Kubernetes, corev1), and the NVIDIA device plugin's
+// resource and the GPU nodes' taint (gpu).
 const (
-	LabelComputeType = "eks.amazonaws.com/compute-type"
-	ComputeHybrid    = "hybrid"
-	// ComputeAuto and ComputeFargate are the values on EKS Auto Mode and
-	// Fargate nodes.
 	ComputeAuto    = "auto"
 	ComputeFargate = "fargate"
-	LabelZone      = "topology.kubernetes.io/zone"
-	LabelHostname  = "kubernetes.io/hostname"
-	// ResourceGPU is the NVIDIA device plugin's resource and TaintGPU the
-	// taint key of GPU nodes.
-	ResourceGPU corev1.ResourceName = "nvidia.com/gpu"
-	TaintGPU    string              = "nvidia.com/gpu"
 )
 
 // PodTemplateOf returns the pod template inside a workload object, so the

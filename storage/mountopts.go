@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/hybridkit/hybridkit/advice"
 )
 
@@ -201,13 +203,13 @@ const (
 
 // Finding codes of CheckMountOptions.
 const (
-	CodeSoftWrite      = "storage/soft-mount-write"
-	CodeNFSv3OverWAN   = "storage/nfsv3-over-wan"
-	CodeUDPTransport   = "storage/udp-transport"
-	CodeSmallIO        = "storage/small-rsize-wsize"
-	CodeNconnectKernel = "storage/nconnect-kernel"
-	CodeNoVersion      = "storage/no-nfs-version"
-	CodeIntrIgnored    = "storage/intr-ignored"
+	CodeSoftWrite      advice.Code = "storage/soft-mount-write"
+	CodeNFSv3OverWAN   advice.Code = "storage/nfsv3-over-wan"
+	CodeUDPTransport   advice.Code = "storage/udp-transport"
+	CodeSmallIO        advice.Code = "storage/small-rsize-wsize"
+	CodeNconnectKernel advice.Code = "storage/nconnect-kernel"
+	CodeNoVersion      advice.Code = "storage/no-nfs-version"
+	CodeIntrIgnored    advice.Code = "storage/intr-ignored"
 )
 
 // CheckMountOptions reports combinations that are legal but wrong for an
@@ -219,8 +221,8 @@ func CheckMountOptions(opts []MountOption, w Workload) []advice.Finding {
 		has[canonicalKey(o.Key)] = o
 	}
 	var fs []advice.Finding
-	add := func(l advice.Level, code, msg string) {
-		fs = append(fs, advice.Finding{Level: l, Code: code, Field: "mountOptions", Message: msg, Ref: ref})
+	add := func(l advice.Level, code advice.Code, msg string) {
+		fs = append(fs, advice.Finding{Level: l, Code: code, Field: field.NewPath("mountOptions").String(), Message: msg, Ref: ref})
 	}
 	if _, soft := has["soft"]; soft && w != ReadOnly {
 		add(advice.Warning, CodeSoftWrite, "soft returns EIO to the application after retrans timeouts: a write in flight when the link drops is lost or torn; use hard for anything that writes")

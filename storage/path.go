@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/advice"
@@ -37,10 +38,10 @@ const refPathTest = "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nod
 
 // Finding codes of CheckPath.
 const (
-	CodePathSlow        = "storage/path-below-baseline"
-	CodePathNotMeasured = "storage/path-not-measured"
-	CodePathMTU         = "storage/path-mtu"
-	CodeFirewallMissing = "storage/firewall-missing"
+	CodePathSlow        advice.Code = "storage/path-below-baseline"
+	CodePathNotMeasured advice.Code = "storage/path-not-measured"
+	CodePathMTU         advice.Code = "storage/path-mtu"
+	CodeFirewallMissing advice.Code = "storage/firewall-missing"
 )
 
 // CheckPath grades the storage path: bandwidth and latency against the
@@ -64,13 +65,13 @@ func CheckPath(c PathCheck) []advice.Finding {
 		if g.Grade == netpath.GradeCritical {
 			lvl = advice.Error
 		}
-		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathSlow, Field: measurementField(g.Metric),
+		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathSlow, Field: measurementField(g.Metric).String(),
 			Message: fmt.Sprintf("%s %s is %s for storage (target: latency ≤ %s, bandwidth ≥ %d Gbps)", g.Metric, g.Value, g.Grade, th.Latency[0], th.Bandwidth[0]/1_000_000_000),
 			Ref:     refPathTest})
 	}
 	for _, m := range []string{"latency", "bandwidth"} {
 		if !measured[m] {
-			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePathNotMeasured, Field: measurementField(m),
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodePathNotMeasured, Field: measurementField(m).String(),
 				Message: m + " of the storage path was not measured: measure it with ping and iperf3 from a node to the NFS server before putting data on it",
 				Ref:     refPathTest})
 		}
@@ -82,11 +83,11 @@ func CheckPath(c PathCheck) []advice.Finding {
 			lvl = advice.Warning
 			msg += fmt.Sprintf(": the nodes' MTU %d is larger, so full-size frames are dropped or fragmented; set %d, not a blanket 9000", c.NodeMTU, mtu)
 		}
-		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathMTU, Field: "path", Message: msg, Ref: "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html"})
+		fs = append(fs, advice.Finding{Level: lvl, Code: CodePathMTU, Field: field.NewPath("path").String(), Message: msg, Ref: "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html"})
 	}
 	for _, need := range firewall.NFSProfile(c.Plan, c.Share) {
 		if !c.Rules.Allows(need.Protocol, need.Ports, need.From, need.To) {
-			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeFirewallMissing, Field: "rules",
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeFirewallMissing, Field: field.NewPath("rules").String(),
 				Message: fmt.Sprintf("no rule allows %s %s from %s to the NFS server %s (%s)", need.Protocol, need.Ports, need.From, c.Share.Server, need.Purpose),
 				Ref:     need.Ref})
 		}
@@ -96,7 +97,7 @@ func CheckPath(c PathCheck) []advice.Finding {
 
 // measurementField is the path of a netpath metric ("latency",
 // "bandwidth") in PathCheck's Measurement, by its JSON name.
-func measurementField(metric string) string {
+func measurementField(metric string) *field.Path {
 	name := metric
 	switch metric {
 	case "bandwidth":
@@ -104,5 +105,5 @@ func measurementField(metric string) string {
 	case "loss":
 		name = "lossPpm"
 	}
-	return field.NewPath("measurement", name).String()
+	return field.NewPath("measurement", name)
 }

@@ -125,7 +125,7 @@ func TestMountOptions(t *testing.T) {
 	for _, tc := range []struct {
 		opts []string
 		w    storage.Workload
-		code string
+		code advice.Code
 	}{
 		{[]string{"nfsvers=4.1", "soft"}, storage.ReadWrite, storage.CodeSoftWrite},
 		{[]string{"vers=3,hard"}, storage.ReadWrite, storage.CodeNFSv3OverWAN},
@@ -167,31 +167,31 @@ func TestCheckPath(t *testing.T) {
 	codes := func(c storage.PathCheck) []string {
 		var out []string
 		for _, f := range storage.CheckPath(c) {
-			out = append(out, f.Code+":"+f.Level.String())
+			out = append(out, string(f.Code)+":"+f.Level.String())
 		}
 		return out
 	}
-	if got := codes(c); !slices.Equal(got, []string{storage.CodePathMTU + ":warning"}) {
+	if got := codes(c); !slices.Equal(got, []string{string(storage.CodePathMTU) + ":warning"}) {
 		t.Errorf("good path, node MTU 9000 over a TGW: %v", got)
 	}
 	c.NodeMTU = 8500
-	if got := codes(c); !slices.Equal(got, []string{storage.CodePathMTU + ":info"}) {
+	if got := codes(c); !slices.Equal(got, []string{string(storage.CodePathMTU) + ":info"}) {
 		t.Errorf("good path: %v", got)
 	}
 	slow := c
 	slow.Measurement = netpath.Measurement{Latency: 12 * time.Millisecond, Bandwidth: 7_000_000_000, Measured: []string{"latency", "bandwidth"}}
-	if got := codes(slow); !slices.Equal(got, []string{storage.CodePathSlow + ":error", storage.CodePathSlow + ":warning", storage.CodePathMTU + ":info"}) {
+	if got := codes(slow); !slices.Equal(got, []string{string(storage.CodePathSlow) + ":error", string(storage.CodePathSlow) + ":warning", string(storage.CodePathMTU) + ":info"}) {
 		t.Errorf("slow path: %v", got)
 	}
 	v3 := c
 	v3.Share.Version = 3
 	got := codes(v3)
-	if n := strings.Count(strings.Join(got, " "), storage.CodeFirewallMissing); n != 8 {
+	if n := strings.Count(strings.Join(got, " "), string(storage.CodeFirewallMissing)); n != 8 {
 		t.Errorf("NFSv3 without rpcbind/mountd rules: %v", got)
 	}
 	unmeasured := c
 	unmeasured.Measurement = netpath.Measurement{}
-	if got := codes(unmeasured); strings.Count(strings.Join(got, " "), storage.CodePathNotMeasured) != 2 {
+	if got := codes(unmeasured); strings.Count(strings.Join(got, " "), string(storage.CodePathNotMeasured)) != 2 {
 		t.Errorf("unmeasured: %v", got)
 	}
 }

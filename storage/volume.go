@@ -15,6 +15,7 @@ import (
 
 	"github.com/hybridkit/hybridkit/advice"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
 // NFSCSIDriver is the Kubernetes NFS CSI driver's name
@@ -32,10 +33,6 @@ const (
 	HybridOnly Placement = "hybrid-only"
 	CloudOnly  Placement = "cloud-only"
 )
-
-// LabelComputeType is the label nodeadm puts on hybrid nodes
-// (eks.amazonaws.com/compute-type=hybrid).
-const LabelComputeType = "eks.amazonaws.com/compute-type"
 
 // NFS is an in-tree NFS volume.
 type NFS struct {
@@ -123,12 +120,22 @@ func validServer(s string) bool {
 	return len(k8svalidation.IsDNS1123Subdomain(s)) == 0
 }
 
+// defaulted returns a copy of v with Default applied that shares no
+// memory Default writes (the slices it fills are new): every entry point
+// reads the volume through it, so a zero field means its default and the
+// caller's value never changes.
+func (v Volume) defaulted() Volume {
+	v.Default()
+	return v
+}
+
 // Validate returns nil, or every problem with its JSON path as an
-// aggregate of *field.Error.
+// aggregate of *field.Error. It reads v with its defaults.
 func (v Volume) Validate() error { return ivalidation.ToError("storage", v.ValidateAt(nil)) }
 
 // ValidateAt is Validate with paths under fp.
 func (v Volume) ValidateAt(fp *field.Path) field.ErrorList {
+	v = v.defaulted()
 	var errs field.ErrorList
 	for _, n := range []struct{ name, value string }{{"name", v.Name}, {"claimName", v.ClaimName}} {
 		for _, msg := range k8svalidation.IsDNS1123Subdomain(n.value) {
@@ -232,18 +239,19 @@ func sortedKeys(m map[string]string) []string {
 
 // CodeReclaimDelete is the code of Lint's finding on a Delete reclaim
 // policy.
-const CodeReclaimDelete = "storage/reclaim-delete"
+const CodeReclaimDelete advice.Code = "storage/reclaim-delete"
 
 // Lint reports mount options that are legal but wrong for the workload,
 // and a Delete reclaim policy on shared storage.
 func (v Volume) Lint() []advice.Finding {
+	v = v.defaulted()
 	opts, err := ParseMountOptions(v.MountOptions)
 	var fs []advice.Finding
 	if err == nil && (v.NFS != nil || v.NFSCSI != nil) {
 		fs = append(fs, CheckMountOptions(opts, v.Workload)...)
 	}
 	if v.ReclaimPolicy == corev1.PersistentVolumeReclaimDelete && v.StorageClassName == "" {
-		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeReclaimDelete, Field: "reclaimPolicy",
+		fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeReclaimDelete, Field: field.NewPath("reclaimPolicy").String(),
 			Message: "reclaimPolicy Delete on a statically provisioned volume: deleting the claim asks the driver to delete the data on the shared filer (in-tree NFS cannot, and the PV goes Failed); use Retain",
 			Ref:     "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reclaiming"})
 	}
@@ -262,7 +270,7 @@ func (v Volume) nodeAffinity() *corev1.VolumeNodeAffinity {
 		return nil
 	}
 	return &corev1.VolumeNodeAffinity{Required: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{
-		MatchExpressions: []corev1.NodeSelectorRequirement{{Key: LabelComputeType, Operator: op, Values: []string{"hybrid"}}},
+		MatchExpressions: []corev1.NodeSelectorRequirement{{Key: nodeconfig.LabelComputeType, Operator: op, Values: []string{"hybrid"}}},
 	}}}}
 }
 
@@ -271,6 +279,7 @@ func (v Volume) nodeAffinity() *corev1.VolumeNodeAffinity {
 // claimRef with storageClassName "" on both; the PV's node affinity
 // follows Placement. An invalid volume returns the validation error.
 func (v Volume) Objects() (*corev1.PersistentVolume, *corev1.PersistentVolumeClaim, error) {
+	v = v.defaulted()
 	if err := v.Validate(); err != nil {
 		return nil, nil, err
 	}

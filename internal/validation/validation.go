@@ -151,6 +151,12 @@ func translate(base *field.Path, fe validator.FieldError) *field.Error {
 		return field.Invalid(p, val, "must be a host name (RFC 1123)")
 	case "startswith":
 		return field.Invalid(p, val, fmt.Sprintf("must start with %q", fe.Param()))
+	case "eq":
+		return field.Invalid(p, val, "must be "+fe.Param())
+	case "ne":
+		return field.Invalid(p, val, "must not be "+fe.Param())
+	case "excludes":
+		return field.Invalid(p, val, fmt.Sprintf("must not contain %q", fe.Param()))
 	case "len":
 		return field.Invalid(p, val, "must be exactly "+fe.Param()+" characters")
 	case "uppercase":
