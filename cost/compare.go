@@ -115,6 +115,9 @@ const (
 	MaxCloudGPUs          = 64
 )
 
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (o OwnedCosts) Validate() error { return ivalidation.ToError("cost", o.ValidateAt(nil)) }
+
 // ValidateAt checks the owned costs: none negative, each within its
 // bound above, a PUE of at least 1.0 (1000) when given, and amortisation
 // months when there is capex.
@@ -143,6 +146,9 @@ func (o OwnedCosts) ValidateAt(fp *field.Path) field.ErrorList {
 	}
 	return errs
 }
+
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (c CloudInstance) Validate() error { return ivalidation.ToError("cost", c.ValidateAt(nil)) }
 
 // ValidateAt checks a cloud instance: a name, GPUs (1 to 64), a positive
 // hourly price up to $100,000, and the date it was read.

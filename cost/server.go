@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/advice"
+	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
 // CPU is a processor model's core count and threads per core.
@@ -98,6 +99,9 @@ func (p Processors) VCPUs() int {
 // VCPUs returns the server's vCPUs (Processors.VCPUs).
 func (s Server) VCPUs() int { return s.CPU.VCPUs() }
 
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (p Processors) Validate() error { return ivalidation.ToError("cost", p.ValidateAt(nil)) }
+
 // ValidateAt checks the topology with paths under fp: 1 to 16 sockets,
 // 1 to 1024 cores (given, or from a catalog Model), 1 or 2 threads per
 // core, and no negative declared count.
@@ -128,6 +132,9 @@ func (p Processors) ValidateAt(fp *field.Path) field.ErrorList {
 	}
 	return errs
 }
+
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (s Server) Validate() error { return ivalidation.ToError("cost", s.ValidateAt(nil)) }
 
 // ValidateAt checks the processors (under fp's cpu) and that GPUs is not
 // negative.

@@ -109,6 +109,9 @@ type ResolverFlows struct {
 	OnPremDNS []netip.Addr `json:"onPremDns"`
 }
 
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (o ProfileOptions) Validate() error { return ivalidation.ToError("firewall", o.ValidateAt(nil)) }
+
 // ValidateAt checks the options.
 func (o ProfileOptions) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList

@@ -231,6 +231,12 @@ type Rule struct {
 	Profile string `json:"profile,omitempty"`
 }
 
+// Validate returns nil, or every problem of the rule against plan, whose
+// networks its peers name, with JSON paths (ValidateAt).
+func (r Rule) Validate(plan netplan.Plan) error {
+	return ivalidation.ToError("firewall", r.ValidateAt(nil, plan))
+}
+
 // ValidateAt checks a rule against the plan it refers to.
 func (r Rule) ValidateAt(fp *field.Path, plan netplan.Plan) field.ErrorList {
 	var errs field.ErrorList
@@ -309,6 +315,12 @@ func (r Rule) hybridEnd() []Peer {
 
 // RuleSet is an ordered list of rules.
 type RuleSet []Rule
+
+// Validate returns nil, or every problem of the rules against plan, with
+// JSON paths (ValidateAt).
+func (rs RuleSet) Validate(plan netplan.Plan) error {
+	return ivalidation.ToError("firewall", rs.ValidateAt(nil, plan))
+}
 
 // ValidateAt checks every rule.
 func (rs RuleSet) ValidateAt(fp *field.Path, plan netplan.Plan) field.ErrorList {

@@ -49,6 +49,9 @@ func (p Plan) RemoteNetworkConfig() (RemoteNetworkConfig, error) {
 	return c, nil
 }
 
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (c RemoteNetworkConfig) Validate() error { return ivalidation.ToError("netplan", c.ValidateAt(nil)) }
+
 // ValidateAt checks a RemoteNetworkConfig on its own: at most one item per
 // list, canonical private IPv4 CIDRs between /8 and /32, none overlapping.
 func (c RemoteNetworkConfig) ValidateAt(fp *field.Path) field.ErrorList {
@@ -241,6 +244,9 @@ func (c *Connectivity) Default() {
 		c.TransitGatewayASN = 64512
 	}
 }
+
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (c Connectivity) Validate() error { return ivalidation.ToError("netplan", c.ValidateAt(nil)) }
 
 // ValidateAt checks the connectivity description.
 func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {

@@ -452,6 +452,9 @@ func lowerUUID(s string) bool {
 	return true
 }
 
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (s SSM) Validate() error { return ivalidation.ToError("nodeconfig", s.ValidateAt(nil)) }
+
 // ValidateAt checks the activation as nodeadm does, with paths under fp:
 // the code 20 to 250 characters on one line (reported redacted), the ID
 // a lower-case UUID; both required.
@@ -470,6 +473,11 @@ func (s SSM) ValidateAt(fp *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(fp.Child("activationId"), s.ActivationID, "must be a lower-case UUID (8-4-4-4-12 hexadecimal digits)"))
 	}
 	return errs
+}
+
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (ira IAMRolesAnywhere) Validate() error {
+	return ivalidation.ToError("nodeconfig", ira.ValidateAt(nil))
 }
 
 // ValidateAt checks the IAM Roles Anywhere settings that are set, with

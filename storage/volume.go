@@ -210,6 +210,9 @@ func (v Volume) ValidateAt(fp *field.Path) field.ErrorList {
 	return errs
 }
 
+// Validate returns nil, or every problem with its JSON path (ValidateAt).
+func (n NFS) Validate() error { return ivalidation.ToError("storage", n.ValidateAt(nil)) }
+
 // ValidateAt checks the share with paths under fp: Server an IP address
 // or a DNS name, Path an absolute, clean export path of plain text.
 func (n NFS) ValidateAt(fp *field.Path) field.ErrorList {
