@@ -3,7 +3,6 @@ package hybridkit_test
 import (
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"reflect"
 	"testing"
 
@@ -195,21 +194,23 @@ func defaultsCases() []defaultsCase {
 	}
 }
 
-// dnsPlan is a plan that leaves every defaulted field zero.
+// dnsPlan is a plan that leaves every defaulted field zero (rule types
+// and associations, the forward policy, the cluster's access, family and
+// domain), as a file would.
 func dnsPlan() dnsplan.Plan {
-	ip := func(s, subnet, az string) dnsplan.EndpointIP {
-		return dnsplan.EndpointIP{IP: netip.MustParseAddr(s), SubnetID: subnet, Subnet: netip.MustParsePrefix(s[:len(s)-3] + "0/24"), AZ: az}
+	p, err := dnsplan.ParsePlan([]byte(`{"region": "ap-northeast-2", "vpcId": "vpc-0a1b2c3d", "vpcCidrs": ["10.0.0.0/16"],
+		"inbound": {"name": "in", "securityGroupId": "sg-0a1b2c3d", "ips": [
+			{"ip": "10.0.1.100", "subnetId": "subnet-0a1b2c3d", "subnet": "10.0.1.0/24", "az": "ap-northeast-2a"},
+			{"ip": "10.0.2.100", "subnetId": "subnet-0c1b2c3d", "subnet": "10.0.2.0/24", "az": "ap-northeast-2c"}]},
+		"outbound": {"name": "out", "securityGroupId": "sg-0b1b2c3d", "ips": [
+			{"ip": "10.0.1.101", "subnetId": "subnet-0a1b2c3d", "subnet": "10.0.1.0/24", "az": "ap-northeast-2a"},
+			{"ip": "10.0.2.101", "subnetId": "subnet-0c1b2c3d", "subnet": "10.0.2.0/24", "az": "ap-northeast-2c"}]},
+		"rules": [{"name": "corp", "domain": "corp.internal", "targets": [{"ip": "192.168.1.53"}]}],
+		"onPrem": {"servers": ["192.168.1.53"]}}`))
+	if err != nil {
+		panic(err)
 	}
-	return dnsplan.Plan{
-		Region: "ap-northeast-2", VPCID: "vpc-0a1b2c3d", VPCCIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-		Inbound: &dnsplan.Endpoint{Name: "inbound", SecurityGroupID: "sg-0a1b2c3d", IPs: []dnsplan.EndpointIP{
-			ip("10.0.1.100", "subnet-0a1b2c3d", "ap-northeast-2a"), ip("10.0.2.100", "subnet-0c1b2c3d", "ap-northeast-2c")}},
-		Outbound: &dnsplan.Endpoint{Name: "outbound", SecurityGroupID: "sg-0b1b2c3d", IPs: []dnsplan.EndpointIP{
-			ip("10.0.1.101", "subnet-0a1b2c3d", "ap-northeast-2a"), ip("10.0.2.101", "subnet-0c1b2c3d", "ap-northeast-2c")}},
-		Rules: []dnsplan.Rule{{Name: "corp", Domain: dnsplan.MustParseDomain("corp.internal"),
-			Targets: []dnsplan.Target{{IP: netip.MustParseAddr("192.168.1.53")}}}},
-		OnPrem: dnsplan.OnPrem{Servers: []netip.Addr{netip.MustParseAddr("192.168.1.53")}},
-	}
+	return p
 }
 
 // cloneBlueprint copies b through its YAML, so Default cannot reach the

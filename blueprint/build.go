@@ -2,6 +2,7 @@ package blueprint
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -112,10 +113,10 @@ func (bt *built) buildRouting() field.ErrorList {
 	for _, s := range b.VPC.Subnets {
 		// The Transit Gateway attachment takes one subnet per
 		// Availability Zone: the first of each.
-		if !contains(conn.SubnetAZs, s.AZ) {
+		if !slices.Contains(conn.SubnetAZs, s.AZ) {
 			conn.SubnetIDs, conn.SubnetAZs = append(conn.SubnetIDs, s.ID), append(conn.SubnetAZs, s.AZ)
 		}
-		if !contains(conn.RouteTableIDs, s.RouteTableID) {
+		if !slices.Contains(conn.RouteTableIDs, s.RouteTableID) {
 			conn.RouteTableIDs = append(conn.RouteTableIDs, s.RouteTableID)
 		}
 	}
@@ -130,15 +131,6 @@ func (bt *built) buildRouting() field.ErrorList {
 	bt.routing = r
 	bt.findings = append(bt.findings, newProvenance(cp.Child("connection")).findings(r.Lint())...)
 	return nil
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // siteDestinations are the site addresses outside the remote networks

@@ -135,7 +135,7 @@ func (b Blueprint) validateConnectivity(cp, fp *field.Path) field.ErrorList {
 	errs := netplan.ValidateLink(cp, c.Connection, c.TransitGatewayASN, dx, c.VPN)
 	if d := c.DirectConnect; d != nil && d.VIFMTU != 0 && c.Connection == netplan.ConnectionDirectConnect {
 		if mtus := b.networkPath().Hops[1].Kind.MTUs(); !slices.Contains(mtus, d.VIFMTU) {
-			errs = append(errs, field.NotSupported(cp.Child("directConnect", "vifMtu"), d.VIFMTU, intStrings(mtus)))
+			errs = append(errs, field.NotSupported(cp.Child("directConnect", "vifMtu"), d.VIFMTU, strings.Fields(strings.Trim(fmt.Sprint(mtus), "[]"))))
 		}
 	}
 	if p := c.MTUProbe; p.IsValid() && (!p.Is4() || !b.VPC.CIDR.Contains(p)) {
@@ -149,14 +149,6 @@ func (b Blueprint) validateConnectivity(cp, fp *field.Path) field.ErrorList {
 		}
 	}
 	return errs
-}
-
-func intStrings(ns []int) []string {
-	out := make([]string, len(ns))
-	for i, n := range ns {
-		out[i] = strconv.Itoa(n)
-	}
-	return out
 }
 
 // networkPath is the path from a hybrid node to the VPC: the site's LAN

@@ -325,24 +325,13 @@ func DevicePlugin(o DevicePluginOptions) (DevicePluginObjects, error) {
 		{Key: "CriticalAddonsOnly", Operator: corev1.TolerationOpExists},
 		GPUToleration(),
 	}
-	ds := &appsv1.DaemonSet{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
-		ObjectMeta: metav1.ObjectMeta{Name: DevicePluginName, Namespace: o.Namespace, Labels: map[string]string{"app.kubernetes.io/name": "nvidia-device-plugin"}},
-		Spec: appsv1.DaemonSetSpec{
-			Selector:       &metav1.LabelSelector{MatchLabels: labels},
-			UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{
-					PriorityClassName: "system-node-critical",
-					Tolerations:       tolerations,
-					Affinity:          affinity,
-					Containers:        []corev1.Container{ctr},
-					Volumes:           volumes,
-				},
-			},
-		},
-	}
+	ds := pluginDaemonSet(DevicePluginName, o.Namespace, labels, corev1.PodSpec{
+		PriorityClassName: "system-node-critical",
+		Tolerations:       tolerations,
+		Affinity:          affinity,
+		Containers:        []corev1.Container{ctr},
+		Volumes:           volumes,
+	})
 	if o.RuntimeClassName != "" {
 		rc := o.RuntimeClassName
 		ds.Spec.Template.Spec.RuntimeClassName = &rc
@@ -393,42 +382,31 @@ func mpsControlDaemon(o DevicePluginOptions, tolerations []corev1.Toleration, af
 		{Name: "NVIDIA_VISIBLE_DEVICES", Value: "all"},
 		{Name: "NVIDIA_DRIVER_CAPABILITIES", Value: "compute,utility"},
 	}
-	ds := &appsv1.DaemonSet{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
-		ObjectMeta: metav1.ObjectMeta{Name: MPSControlDaemonName, Namespace: o.Namespace, Labels: map[string]string{"app.kubernetes.io/name": "nvidia-device-plugin"}},
-		Spec: appsv1.DaemonSetSpec{
-			Selector:       &metav1.LabelSelector{MatchLabels: labels},
-			UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{
-					PriorityClassName: "system-node-critical",
-					HostPID:           true,
-					NodeSelector:      map[string]string{LabelMPSCapable: "true"},
-					Tolerations:       tolerations,
-					Affinity:          affinity,
-					InitContainers: []corev1.Container{{
-						Name:            "mps-control-daemon-mounts",
-						Image:           o.Image,
-						Command:         []string{"mps-control-daemon", "mount-shm"},
-						SecurityContext: &corev1.SecurityContext{Privileged: &yes},
-						VolumeMounts:    []corev1.VolumeMount{{Name: "mps-root", MountPath: "/mps", MountPropagation: &bidirectional}},
-					}},
-					Containers: []corev1.Container{{
-						Name:            "mps-control-daemon-ctr",
-						Image:           o.Image,
-						Command:         []string{"mps-control-daemon"},
-						Env:             env,
-						SecurityContext: &corev1.SecurityContext{Privileged: &yes},
-						VolumeMounts: append(mpsMounts(),
-							corev1.VolumeMount{Name: "config", MountPath: devicePluginConfigDir, ReadOnly: true}),
-					}},
-					Volumes: append(mpsVolumes(o.MPSRoot),
-						corev1.Volume{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: DevicePluginConfigName}}}}),
-				},
-			},
-		},
-	}
+	ds := pluginDaemonSet(MPSControlDaemonName, o.Namespace, labels, corev1.PodSpec{
+		PriorityClassName: "system-node-critical",
+		HostPID:           true,
+		NodeSelector:      map[string]string{LabelMPSCapable: "true"},
+		Tolerations:       tolerations,
+		Affinity:          affinity,
+		InitContainers: []corev1.Container{{
+			Name:            "mps-control-daemon-mounts",
+			Image:           o.Image,
+			Command:         []string{"mps-control-daemon", "mount-shm"},
+			SecurityContext: &corev1.SecurityContext{Privileged: &yes},
+			VolumeMounts:    []corev1.VolumeMount{{Name: "mps-root", MountPath: "/mps", MountPropagation: &bidirectional}},
+		}},
+		Containers: []corev1.Container{{
+			Name:            "mps-control-daemon-ctr",
+			Image:           o.Image,
+			Command:         []string{"mps-control-daemon"},
+			Env:             env,
+			SecurityContext: &corev1.SecurityContext{Privileged: &yes},
+			VolumeMounts: append(mpsMounts(),
+				corev1.VolumeMount{Name: "config", MountPath: devicePluginConfigDir, ReadOnly: true}),
+		}},
+		Volumes: append(mpsVolumes(o.MPSRoot),
+			corev1.Volume{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: DevicePluginConfigName}}}}),
+	})
 	if o.RuntimeClassName != "" {
 		rc := o.RuntimeClassName
 		ds.Spec.Template.Spec.RuntimeClassName = &rc
@@ -555,4 +533,18 @@ func (o DevicePluginOptions) Lint() []advice.Finding {
 		})
 	}
 	return fs
+}
+
+// pluginDaemonSet is a DaemonSet of the device plugin's chart: its name
+// label, one pod per selected node, rolling updates.
+func pluginDaemonSet(name, namespace string, labels map[string]string, spec corev1.PodSpec) *appsv1.DaemonSet {
+	return &appsv1.DaemonSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{"app.kubernetes.io/name": "nvidia-device-plugin"}},
+		Spec: appsv1.DaemonSetSpec{
+			Selector:       &metav1.LabelSelector{MatchLabels: labels},
+			UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType},
+			Template:       corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
+		},
+	}
 }
