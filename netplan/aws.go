@@ -50,7 +50,9 @@ func (p Plan) RemoteNetworkConfig() (RemoteNetworkConfig, error) {
 }
 
 // Validate returns nil, or every problem with its JSON path (ValidateAt).
-func (c RemoteNetworkConfig) Validate() error { return ivalidation.ToError("netplan", c.ValidateAt(nil)) }
+func (c RemoteNetworkConfig) Validate() error {
+	return ivalidation.ToError("netplan", c.ValidateAt(nil))
+}
 
 // ValidateAt checks a RemoteNetworkConfig on its own: at most one item per
 // list, canonical private IPv4 CIDRs between /8 and /32, none overlapping.
