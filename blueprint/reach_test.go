@@ -100,7 +100,7 @@ var codeReach = map[string]reach{
 	"dnsplan/forward-first":                      {never: "the blueprint's site resolvers always forward only (forward only; policy is no blueprint field)"},
 	"dnsplan/ipv6-endpoint-names":                {never: "the blueprint plans IPv4 clusters only"},
 	"dnsplan/local-domain":                       {mutate: func(*blueprint.Blueprint) {}},
-	"dnsplan/mixed-cluster-coredns":              {never: "the same advice reaches the report as placement/mixed-cluster (MixedClusterRules covers CoreDNS placement); the blueprint does not repeat it"},
+	"dnsplan/mixed-cluster-coredns":              {never: "the same advice reaches the report as placement/mixed-cluster (placement.MixedCluster covers CoreDNS placement); the blueprint does not repeat it"},
 	"dnsplan/private-endpoint-resolves-publicly": {mutate: func(*blueprint.Blueprint) {}},
 	"dnsplan/public-and-private-endpoint": {mutate: func(b *blueprint.Blueprint) {
 		b.Cluster.EndpointAccess, b.Cluster.EndpointHost = dnsplan.AccessPublicAndPrivate, dnsplan.Domain{}

@@ -278,7 +278,7 @@ func TestAutoscalerValidation(t *testing.T) {
 	}
 }
 
-func TestMixedClusterRules(t *testing.T) {
+func TestMixedClusterLint(t *testing.T) {
 	unroutable := placement.MixedCluster{}.Lint()
 	if len(unroutable) != 5 || unroutable[0].Level != advice.Warning || !strings.Contains(unroutable[0].Message, "webhook") || unroutable[0].Field != "" {
 		t.Errorf("unroutable: %v", unroutable)
