@@ -154,7 +154,7 @@ const maxExported = 100
 // config out of gpu, the AWS identity out of nodeconfig) are pending.
 var overExported = map[string]int{
 	module + "/gpu":        121,
-	module + "/nodeconfig": 113,
+	module + "/nodeconfig": 114,
 	module + "/dnsplan":    104,
 }
 

@@ -19,10 +19,9 @@ import (
 
 // node is one hybrid server of a pool.
 type node struct {
-	pool   int
-	name   string
-	addr   netip.Addr
-	config *nodeconfig.NodeConfig // nil without credentials
+	pool int
+	name string
+	addr netip.Addr
 }
 
 // built is a valid blueprint turned into every domain package's model,
@@ -38,6 +37,7 @@ type built struct {
 	dns         dnsplan.Plan
 	identity    nodeconfig.Identity
 	nodes       []node
+	fleets      []nodeconfig.Fleet // each pool's NodeConfigs; none without credentials
 	volumes     []storage.Volume
 	planned     []PlannedNode // the nodes as plan.json and the report show them
 	estimate    cost.Estimate

@@ -90,14 +90,12 @@ func (bt *built) buildNodes() field.ErrorList {
 		if !b.credentialsReady() {
 			continue
 		}
-		configs, err := nodeconfig.Fleet{Template: bt.template(p, dropIn), Nodes: members}.Build()
+		fleet := nodeconfig.Fleet{Template: bt.template(p, dropIn), Nodes: members}
+		configs, err := fleet.Build()
 		if err != nil {
 			return internalError(pp.Index(i), "the pool's NodeConfigs", err)
 		}
-		first := len(bt.nodes) - p.Count
-		for j := range configs {
-			bt.nodes[first+j].config = &configs[j]
-		}
+		bt.fleets = append(bt.fleets, fleet)
 		from := newProvenance(pp.Index(i))
 		bt.findings = append(bt.findings, from.findings(configs[0].Lint())...)
 	}

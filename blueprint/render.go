@@ -155,21 +155,19 @@ func (r *renderer) aws() {
 
 func (r *renderer) nodes() {
 	b := r.bt.bp
-	gpuPools := map[int]bool{}
-	for _, n := range r.bt.nodes {
-		if n.config == nil {
-			continue
+	k := 0 // the fleets' members are the nodes, in order
+	for _, f := range r.bt.fleets {
+		ys, err := f.Marshal()
+		if err != nil {
+			r.add("nodeconfigs/", KindNodeConfig, "", nil, err)
+			return
 		}
-		y, err := nodeconfig.Marshal(*n.config)
-		if r.err == nil && err == nil {
+		for _, y := range ys {
+			n := r.bt.nodes[k]
+			k++
 			r.files = append(r.files, File{Path: "nodeconfigs/" + n.name + ".yaml", Kind: KindNodeConfig,
 				Description: "nodeadm init -c file://… on " + n.name + " (" + n.addr.String() + ")", Content: y,
 				Secret: b.Credentials.Provider == nodeconfig.ProviderSSM})
-		} else if err != nil {
-			r.add("nodeconfigs/"+n.name+".yaml", KindNodeConfig, "", nil, err)
-		}
-		if b.NodePools[n.pool].GPU != nil {
-			gpuPools[n.pool] = true
 		}
 	}
 	if !slices.ContainsFunc(b.NodePools, func(p NodePool) bool { return p.GPU != nil }) {

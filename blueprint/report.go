@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -58,11 +59,12 @@ type PlannedNode struct {
 	Taints   []corev1.Taint                `json:"taints,omitempty"`
 }
 
+// plannedNodes lists the nodes with their pool's labels, capacity and
+// taints, worked out once per pool and shared by its nodes.
 func (bt *built) plannedNodes() []PlannedNode {
-	var out []PlannedNode
-	for _, n := range bt.nodes {
-		p := bt.bp.NodePools[n.pool]
-		pn := PlannedNode{Name: n.name, Pool: p.Name, Address: n.addr, Labels: poolLabels(bt.bp, p)}
+	pools := make([]PlannedNode, len(bt.bp.NodePools))
+	for i, p := range bt.bp.NodePools {
+		pn := PlannedNode{Pool: p.Name, Labels: poolLabels(bt.bp, p)}
 		pn.Labels[nodeconfig.LabelComputeType] = nodeconfig.ComputeTypeHybrid
 		if p.GPU != nil {
 			if m, ok := gpu.ModelByAlias(p.GPU.Model); ok {
@@ -74,7 +76,12 @@ func (bt *built) plannedNodes() []PlannedNode {
 			}
 			pn.Taints = []corev1.Taint{gpu.NodeTaint()}
 		}
-		out = append(out, pn)
+		pools[i] = pn
+	}
+	out := make([]PlannedNode, len(bt.nodes))
+	for i, n := range bt.nodes {
+		out[i] = pools[n.pool]
+		out[i].Name, out[i].Address = n.name, n.addr
 	}
 	return out
 }
@@ -277,17 +284,50 @@ func (r *reportWriter) sectionDNS() {
 
 // sectionNodes lists the hybrid nodes with their capacity and labels.
 func (r *reportWriter) sectionNodes() {
-	bt, b, w := r.bt, r.b, r.w
-	w("\n## Hybrid nodes and GPUs\n\n")
-	nrows := [][]string{}
-	for _, n := range bt.planned {
+	bt, b, w, t := r.bt, r.b, r.w, markdown.Text
+	w("\n## Hybrid nodes and GPUs\n")
+	first := 0
+	for _, p := range bt.bp.NodePools {
+		nodes := bt.planned[first : first+p.Count]
+		first += p.Count
+		pn := nodes[0]
+		w("\n### Pool %s: %d node(s)\n\n", t(p.Name), len(nodes))
 		capacity := []string{}
-		for k, v := range n.Capacity {
+		for k, v := range pn.Capacity {
 			capacity = append(capacity, string(k)+"="+strconv.FormatInt(v, 10))
 		}
-		nrows = append(nrows, []string{n.Name, n.Pool, n.Address.String(), strings.Join(sortedStrings(capacity), " "), labelString(n.Labels)})
+		rows := [][]string{{"Capacity", strings.Join(sortedStrings(capacity), " ")}}
+		if len(pn.Taints) > 0 {
+			rows = append(rows, []string{"Taints", pn.Taints[0].ToString()})
+		}
+		for _, k := range sortedKeys(pn.Labels) {
+			rows = append(rows, []string{"Label", k + "=" + pn.Labels[k]})
+		}
+		b.Write(markdown.Table{Header: []string{"Every node", "Value"}, Rows: rows}.Bytes())
+		w("\n")
+		b.Write(markdown.Table{Header: []string{"Node", "Address"}, Rows: nodeRows(nodes)}.Bytes())
 	}
-	b.Write(markdown.Table{Header: []string{"Node", "Pool", "Address", "Capacity", "Labels"}, Rows: nrows}.Bytes())
+}
+
+// maxListedNodes is how many nodes of a pool the report lists one by
+// one; a larger pool shows its first and last (plan.json lists all).
+const maxListedNodes = 20
+
+// nodeRows are a pool's nodes by name and address.
+func nodeRows(nodes []PlannedNode) [][]string {
+	if len(nodes) > maxListedNodes {
+		last := nodes[len(nodes)-1]
+		return [][]string{
+			{nodes[0].Name, nodes[0].Address.String()},
+			{fmt.Sprintf("… %d more, named and addressed in sequence (plan.json lists each)", len(nodes)-2), "…"},
+			{last.Name, last.Address.String()},
+		}
+	}
+	rows := make([][]string, len(nodes))
+	for i, n := range nodes {
+		rows[i] = []string{n.Name, n.Address.String()}
+	}
+	return rows
 }
 
 // sectionCost writes the estimate, the scenarios and the cloud comparisons.
@@ -435,10 +475,7 @@ func sortedStrings(s []string) []string {
 	return out
 }
 
-func labelString(l map[string]string) string {
-	var s []string
-	for k, v := range l {
-		s = append(s, k+"="+v)
-	}
-	return strings.Join(sortedStrings(s), " ")
+// sortedKeys returns m's keys in order.
+func sortedKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
 }

@@ -106,12 +106,24 @@ func ValidateNamePattern(fp *field.Path, pattern string, first, count int) field
 // It validates every node and returns all problems at once, with paths
 // such as "nodes[3].name" and "nodes[3].spec.kubelet.nodeLabels[x]"; on
 // error it returns no configs. The template is never modified.
+//
+// Every member is the template plus what its FleetNode sets, so the
+// template is validated once, as the first member, and each other member
+// for what it adds: a fleet of n nodes costs one full validation and n
+// small ones.
 func (f Fleet) Build() ([]NodeConfig, error) {
 	errs := f.validateShape()
 	out := make([]NodeConfig, 0, len(f.Nodes))
 	for i, n := range f.Nodes {
 		c := f.node(n)
-		if nerrs := c.ValidateAt(field.NewPath("nodes").Index(i)); len(nerrs) > 0 {
+		np := field.NewPath("nodes").Index(i)
+		var nerrs field.ErrorList
+		if i == 0 {
+			nerrs = c.ValidateAt(np)
+		} else {
+			nerrs = f.validateMember(np, c, n)
+		}
+		if len(nerrs) > 0 {
 			errs = append(errs, nerrs...)
 			continue
 		}
@@ -119,6 +131,41 @@ func (f Fleet) Build() ([]NodeConfig, error) {
 	}
 	if len(errs) > 0 {
 		return nil, ivalidation.ToError("nodeconfig", errs)
+	}
+	return out, nil
+}
+
+// validateMember checks what member n adds to the template, whose other
+// fields the first member's full validation has checked: its labels, its
+// --node-ip flag, and with IAM Roles Anywhere its node name and key paths.
+func (f Fleet) validateMember(np *field.Path, c NodeConfig, n FleetNode) field.ErrorList {
+	kp := np.Child("spec", "kubelet")
+	errs := ValidateNodeLabels(kp.Child("nodeLabels"), n.Labels)
+	if n.NodeIP.IsValid() {
+		flags := c.Spec.Kubelet.Flags
+		errs = append(errs, validateFlag(kp.Child("flags").Index(len(flags)-1), flags[len(flags)-1])...)
+	}
+	if h := c.Spec.Hybrid; h != nil && h.IAMRolesAnywhere != nil {
+		ira := h.IAMRolesAnywhere
+		errs = append(errs, IAMRolesAnywhere{NodeName: ira.NodeName, CertificatePath: n.CertificatePath, PrivateKeyPath: n.PrivateKeyPath}.ValidateAt(np.Child("spec", "hybrid", "iamRolesAnywhere"))...)
+	}
+	return errs
+}
+
+// Marshal returns each member's NodeConfig as nodeadm reads it, in the
+// order of Nodes: Build's configs, validated as Build validates them (the
+// template once, each member for what it adds) and encoded as Marshal
+// encodes one, without validating each again.
+func (f Fleet) Marshal() ([][]byte, error) {
+	cs, err := f.Build()
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(cs))
+	for i, c := range cs {
+		if out[i], err = encode(c); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -122,6 +122,11 @@ func Marshal(c NodeConfig) ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	return encode(c)
+}
+
+// encode writes a valid, defaulted c as YAML.
+func encode(c NodeConfig) ([]byte, error) {
 	w, err := c.toWire()
 	if err != nil {
 		return nil, fmt.Errorf("nodeconfig: %w", err)

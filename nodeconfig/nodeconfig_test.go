@@ -335,3 +335,39 @@ func TestExtraKubeletKeysPassThrough(t *testing.T) {
 		t.Errorf("unknown key lost:\n%s", b)
 	}
 }
+
+// TestFleetValidatesEachMemberOnce: Build validates the template once and
+// each member for what it adds, and finds exactly what validating every
+// member in full finds.
+func TestFleetValidatesEachMemberOnce(t *testing.T) {
+	labels := []map[string]string{nil, {"pool": "a"}, {"bad key!": "x"}, {"ok": "bad value!"}, {"node-role.kubernetes.io/gpu": ""}}
+	for _, tmpl := range []nodeconfig.NodeConfig{guideGPUNode(t), iamRANode()} {
+		var nodes []nodeconfig.FleetNode
+		for i := range 20 {
+			n := nodeconfig.FleetNode{Name: fmt.Sprintf("gpu-%02d", i), Labels: labels[i%len(labels)]}
+			if i%3 == 0 {
+				n.NodeIP = netip.AddrFrom4([4]byte{192, 168, 10, byte(10 + i)})
+			}
+			if i%7 == 6 {
+				n.CertificatePath = "relative/cert.pem"
+			}
+			nodes = append(nodes, n)
+		}
+		f := nodeconfig.Fleet{Template: tmpl, Nodes: nodes}
+		_, err := f.Build()
+		got := fieldsOf(err)
+		var want []string
+		for i, n := range nodes {
+			one := nodeconfig.Fleet{Template: tmpl, Nodes: []nodeconfig.FleetNode{n}}
+			_, err := one.Build()
+			for _, p := range fieldsOf(err) {
+				want = append(want, strings.Replace(p, "nodes[0]", fmt.Sprintf("nodes[%d]", i), 1))
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("Build found %v\nfull validation finds %v", got, want)
+		}
+	}
+}

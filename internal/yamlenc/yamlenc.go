@@ -55,6 +55,9 @@ func Tree(v any) (any, error) {
 
 // MarshalTree renders a tree made by Tree.
 func MarshalTree(tree any) ([]byte, error) {
+	if b, ok := writeFast(tree); ok {
+		return b, nil
+	}
 	b, err := yaml.Marshal(tree)
 	if err != nil {
 		return nil, fmt.Errorf("yamlenc: %w", err)

@@ -1,0 +1,41 @@
+package blueprint_test
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/hybridkit/hybridkit/blueprint"
+)
+
+// fleet is the reference blueprint with n GPU nodes and IAM Roles
+// Anywhere credentials (an SSM activation registers at most 1,000), in a
+// remote node network and pod network large enough for them.
+func fleet(n int) blueprint.Blueprint {
+	b := blueprint.Reference()
+	rolesAnywhere(&b)
+	b.Site.RemoteNodeNetwork = netip.MustParsePrefix("192.168.64.0/18")
+	b.Site.RemotePodNetwork = netip.MustParsePrefix("10.128.0.0/9")
+	b.NodePools[0].Count = n
+	b.NodePools[0].HostnamePattern = "gpu-node-%05d"
+	b.NodePools[0].FirstAddress = netip.MustParseAddr("192.168.64.10")
+	return b
+}
+
+// BenchmarkRenderFleet renders whole bundles of 100, 1,000 and 10,000
+// nodes: ns/node and B/node must stay flat as the fleet grows (the target
+// is under 1 s and 250 MiB for 10,000 nodes).
+func BenchmarkRenderFleet(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		bp := fleet(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := blueprint.Render(bp); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/node")
+		})
+	}
+}
