@@ -39,3 +39,36 @@ func BenchmarkRenderFleet(b *testing.B) {
 		})
 	}
 }
+
+// TestRenderAllocationBound holds Render to allocating at most ten times
+// the bytes of the bundle it returns (issue: a hostile or large blueprint
+// must not make rendering balloon); allocation, unlike time, is the same
+// on every machine.
+func TestRenderAllocationBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures allocation over many renders")
+	}
+	for _, n := range []int{10, 1000} {
+		bp := fleet(n)
+		bundle, _, err := blueprint.Render(bp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := 0
+		for _, f := range bundle.Files() {
+			size += len(f.Content)
+		}
+		r := testing.Benchmark(func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := blueprint.Render(bp); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		t.Logf("%d nodes: %d bytes allocated for a %d-byte bundle (%.1fx)", n, r.AllocedBytesPerOp(), size, float64(r.AllocedBytesPerOp())/float64(size))
+		if got := r.AllocedBytesPerOp(); got > int64(10*size) {
+			t.Errorf("%d nodes: Render allocates %d bytes for a %d-byte bundle, more than ten times", n, got, size)
+		}
+	}
+}

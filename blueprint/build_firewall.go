@@ -42,12 +42,14 @@ func (bt *built) buildFirewall() field.ErrorList {
 	if err != nil {
 		return internalError(fp.Child("site"), "the firewall rules", err)
 	}
+	sets := []firewall.RuleSet{rules}
 	for _, e := range b.Storage {
-		rules = firewall.Merge(rules, firewall.NFSProfile(bt.plan, e.share()))
+		sets = append(sets, firewall.NFSProfile(bt.plan, e.share()))
 	}
 	if len(b.DNS.Zones) > 0 {
-		rules = firewall.Merge(rules, firewall.StubDomainProfile(b.DNS.Servers, true))
+		sets = append(sets, firewall.StubDomainProfile(b.DNS.Servers, true))
 	}
+	rules = firewall.Merge(sets...)
 	bt.rules = rules
 	if errs := bt.checkFlows(); len(errs) > 0 {
 		return errs

@@ -3,7 +3,6 @@ package blueprint
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -163,11 +162,7 @@ func (b Bundle) Index() []IndexEntry {
 
 // IndexJSON is bundle.json: {"files": Index()}, indented.
 func (b Bundle) IndexJSON() ([]byte, error) {
-	js, err := json.MarshalIndent(struct {
+	return jsonFile(struct {
 		Files []IndexEntry `json:"files"`
-	}{b.Index()}, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(js, '\n'), nil
+	}{b.Index()})
 }

@@ -1,7 +1,6 @@
 package blueprint
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -100,10 +99,7 @@ func (r *renderer) add(path string, kind Kind, desc string, content []byte, err 
 }
 
 func (r *renderer) addJSON(path, desc string, v any) {
-	js, err := json.MarshalIndent(v, "", "  ")
-	if err == nil {
-		js = append(js, '\n')
-	}
+	js, err := jsonFile(v)
 	r.add(path, KindJSON, desc, js, err)
 }
 

@@ -2,7 +2,6 @@ package blueprint
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -95,11 +94,11 @@ func (bt *built) planJSON(findings []advice.Finding) ([]byte, error) {
 		RemoteNetworkConfig: rnc, Routing: bt.routing, Firewall: bt.rules, DNS: bt.dns, Nodes: bt.planned,
 		Cost: bt.estimate, Scenarios: bt.scenarios, Comparisons: bt.comparisons, Converted: bt.converted, Findings: findings,
 	}
-	js, err := json.MarshalIndent(p, "", "  ")
+	js, err := jsonFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("blueprint: plan.json: %w", err)
 	}
-	return append(js, '\n'), nil
+	return js, nil
 }
 
 // costScenarios renders the scenarios with the guide's figure beside the
@@ -129,6 +128,7 @@ func (r *reportWriter) w(format string, args ...any) { fmt.Fprintf(r.b, format, 
 // report writes README.md, the plan report.
 func (bt *built) report(files []File, findings []advice.Finding) []byte {
 	r := &reportWriter{bt: bt, b: &bytes.Buffer{}, files: files, findings: findings}
+	r.b.Grow(40 << 10) // the reference report is about 30 KB: one buffer, not a doubling chain
 	r.sectionSummary()
 	r.sectionCorrections()
 	r.sectionFindings()

@@ -201,7 +201,7 @@ func Compute(in Input) (Estimate, error) {
 		return Estimate{}, err
 	}
 	month := in.monthHours()
-	e := Estimate{Pricing: in.Pricing.Name, PriceChecked: in.Pricing.Checked, MonthHours: month}
+	e := Estimate{Pricing: in.Pricing.Name, PriceChecked: in.Pricing.Checked, MonthHours: month, Groups: make([]GroupCost, 0, len(in.Groups))}
 	var err error
 	for i, g := range in.Groups {
 		hours := g.HoursPerMonth
@@ -229,7 +229,9 @@ func Compute(in Input) (Estimate, error) {
 			return Estimate{}, err
 		}
 		e.Groups = append(e.Groups, GroupCost{Server: g.Server, Nodes: n, GPUs: gpus, VCPUHours: vh})
-		e.Findings = append(e.Findings, advice.WithPrefix(field.NewPath("groups").Index(i).Child("server", "cpu").String(), g.Server.CPU.Lint())...)
+		if fs := g.Server.CPU.Lint(); len(fs) > 0 {
+			e.Findings = append(e.Findings, advice.WithPrefix(field.NewPath("groups").Index(i).Child("server", "cpu").String(), fs)...)
+		}
 	}
 	if e.Tiers, e.HybridNodes, err = in.Pricing.Price(e.VCPUHours); err != nil {
 		return Estimate{}, err

@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -23,24 +24,33 @@ type CPU struct {
 // "224 vCPU, 2× Xeon Platinum 8592+" cannot both be true: two give 256;
 // DGX H100 and H200 use two 56-core 8480C, which give 224.
 func CPUs() []CPU {
-	t := cpuTable()
-	return t[:]
+	return slices.Clone(cpuCatalog[:])
 }
 
-// cpuTable is the catalog as an array, so lookups do not allocate.
-func cpuTable() [5]CPU {
-	return [5]CPU{
-		{Model: "Xeon Platinum 8592+", Cores: 64, ThreadsPerCore: 2, Source: "Intel ARK, Xeon Platinum 8592+: 64 cores, 128 threads"},
-		{Model: "Xeon Platinum 8480C", Cores: 56, ThreadsPerCore: 2, Source: "NVIDIA DGX H100/H200 user guide (2× 56-core)"},
-		{Model: "Xeon Platinum 8480+", Cores: 56, ThreadsPerCore: 2, Source: "Intel ARK, Xeon Platinum 8480+: 56 cores, 112 threads"},
-		{Model: "Xeon Platinum 8468", Cores: 48, ThreadsPerCore: 2, Source: "Intel ARK, Xeon Platinum 8468: 48 cores, 96 threads"},
-		{Model: "EPYC 9654", Cores: 96, ThreadsPerCore: 2, Source: "AMD product page, EPYC 9654: 96 cores, 192 threads"},
-	}
+// cpuCatalog is the catalog, read-only: lookups run once per node group,
+// so the table is built once, not per call.
+var cpuCatalog = [...]CPU{
+	{Model: "Xeon Platinum 8592+", Cores: 64, ThreadsPerCore: 2, Source: "Intel ARK, Xeon Platinum 8592+: 64 cores, 128 threads"},
+	{Model: "Xeon Platinum 8480C", Cores: 56, ThreadsPerCore: 2, Source: "NVIDIA DGX H100/H200 user guide (2× 56-core)"},
+	{Model: "Xeon Platinum 8480+", Cores: 56, ThreadsPerCore: 2, Source: "Intel ARK, Xeon Platinum 8480+: 56 cores, 112 threads"},
+	{Model: "Xeon Platinum 8468", Cores: 48, ThreadsPerCore: 2, Source: "Intel ARK, Xeon Platinum 8468: 48 cores, 96 threads"},
+	{Model: "EPYC 9654", Cores: 96, ThreadsPerCore: 2, Source: "AMD product page, EPYC 9654: 96 cores, 192 threads"},
 }
 
 // CPUByModel finds a catalog CPU by model name (case-insensitive).
 func CPUByModel(model string) (CPU, bool) {
-	for _, c := range cpuTable() {
+	if model == "" {
+		return CPU{}, false
+	}
+	t := &cpuCatalog
+	// The catalog's own spelling first: a fleet names one model on every
+	// server, and an exact match needs no case folding.
+	for _, c := range t {
+		if c.Model == model {
+			return c, true
+		}
+	}
+	for _, c := range t {
 		if strings.EqualFold(c.Model, model) {
 			return c, true
 		}
@@ -72,10 +82,11 @@ type Server struct {
 }
 
 // topology returns cores per socket and threads per core, from the
-// catalog when the fields are unset.
-func (p Processors) topology() (cores, threads int) {
+// catalog when the fields are unset, and whether Model is in the catalog.
+func (p Processors) topology() (cores, threads int, known bool) {
 	cores, threads = p.CoresPerSocket, p.ThreadsPerCore
-	if c, ok := CPUByModel(p.Model); ok {
+	c, known := CPUByModel(p.Model)
+	if known {
 		if cores == 0 {
 			cores = c.Cores
 		}
@@ -83,13 +94,13 @@ func (p Processors) topology() (cores, threads int) {
 			threads = c.ThreadsPerCore
 		}
 	}
-	return cores, threads
+	return cores, threads, known
 }
 
 // VCPUs returns sockets × cores × threads, or 0 for an incomplete
 // topology.
 func (p Processors) VCPUs() int {
-	cores, threads := p.topology()
+	cores, threads, _ := p.topology()
 	if p.Sockets <= 0 || cores <= 0 || threads <= 0 {
 		return 0
 	}
@@ -110,14 +121,14 @@ func (p Processors) ValidateAt(fp *field.Path) field.ErrorList {
 	if p.Sockets < 1 || p.Sockets > 16 {
 		errs = append(errs, field.Invalid(fp.Child("sockets"), p.Sockets, "must be 1 to 16"))
 	}
-	if _, ok := CPUByModel(p.Model); !ok && p.CoresPerSocket == 0 {
+	cores, threads, known := p.topology()
+	if !known && p.CoresPerSocket == 0 {
 		if p.Model == "" {
 			errs = append(errs, field.Required(fp.Child("coresPerSocket"), "cores per socket, or a model from the catalog"))
 		} else {
 			errs = append(errs, field.NotFound(fp.Child("model"), p.Model))
 		}
 	}
-	cores, threads := p.topology()
 	if p.CoresPerSocket < 0 || cores > 1024 {
 		errs = append(errs, field.Invalid(fp.Child("coresPerSocket"), p.CoresPerSocket, "must be 1 to 1024"))
 	}
@@ -154,8 +165,7 @@ const CodeVCPUMismatch advice.Code = "cost/vcpu-mismatch"
 // large fleet builds no field paths when it is clean.
 func (s Server) valid() bool {
 	p := s.CPU
-	cores, threads := p.topology()
-	_, known := CPUByModel(p.Model)
+	cores, threads, known := p.topology()
 	return p.Sockets >= 1 && p.Sockets <= 16 && (known || p.CoresPerSocket > 0) && p.CoresPerSocket >= 0 && cores <= 1024 &&
 		(threads == 1 || threads == 2) && p.ThreadsPerCore >= 0 && s.GPUs >= 0 && p.DeclaredVCPUs >= 0
 }
@@ -164,11 +174,14 @@ func (s Server) valid() bool {
 // declaredVcpus (prefix it with advice.WithPrefix where the processors
 // sit in a larger document).
 func (p Processors) Lint() []advice.Finding {
-	v := p.VCPUs()
-	if p.DeclaredVCPUs == 0 || v == 0 || p.DeclaredVCPUs == v {
+	if p.DeclaredVCPUs == 0 {
 		return nil
 	}
-	cores, threads := p.topology()
+	v := p.VCPUs()
+	if v == 0 || p.DeclaredVCPUs == v {
+		return nil
+	}
+	cores, threads, _ := p.topology()
 	return []advice.Finding{{Level: advice.Warning, Code: CodeVCPUMismatch, Field: field.NewPath("declaredVcpus").String(),
 		Message: fmt.Sprintf("%d vCPUs declared, but %d socket(s) × %d cores × %d threads = %d; EKS bills the vCPUs the node reports, so the estimate uses %d",
 			p.DeclaredVCPUs, p.Sockets, cores, threads, v, v),

@@ -40,13 +40,21 @@ func (p Plan) Lint() []advice.Finding {
 	add := func(l advice.Level, code advice.Code, at *field.Path, ref, format string, args ...any) {
 		fs = append(fs, advice.Finding{Level: l, Code: code, Field: at.String(), Message: fmt.Sprintf(format, args...), Ref: ref})
 	}
+	forwards := newDomainIndex(p.OnPrem.ForwardToAWS)
+	var zones []Domain
+	for _, r := range p.Rules {
+		if r.Type == RuleForward {
+			zones = append(zones, r.Domain)
+		}
+	}
+	forwardZones := newDomainIndex(zones)
 	const rfc6762 = "https://www.rfc-editor.org/rfc/rfc6762#section-3"
 	for i, r := range p.Rules {
 		if len(r.VPCIDs) == 0 {
 			add(advice.Error, CodeRuleNotAssociated, field.NewPath("rules").Index(i).Child("vpcIds"), refAssociate,
 				"the rule for %s is associated with no VPC, so it forwards nothing: a rule acts only in the VPCs it is associated with (aws route53resolver associate-resolver-rule); the adoption guide creates the rule and never associates it", r.Domain)
 		}
-		if loop, d := p.loops(r); loop {
+		if loop, d := p.loops(r, forwards); loop {
 			add(advice.Error, CodeRuleLoop, field.NewPath("rules").Index(i).Child("vpcIds"), refLoop,
 				"the rule for %s is associated with %s, which holds the inbound endpoint the site forwards %s to: queries go round between the endpoints and the site until they time out", r.Domain, p.VPCID, d)
 		}
@@ -54,7 +62,7 @@ func (p Plan) Lint() []advice.Finding {
 			add(advice.Warning, CodeLocalDomain, field.NewPath("rules").Index(i).Child("domain"), rfc6762,
 				"%s is under .local, which RFC 6762 reserves for multicast DNS: systemd-resolved on Ubuntu nodes sends it to mDNS, not to your DNS servers, unless it is a routing domain (the rendered resolved drop-in sets Domains=~%s); for new zones use a name under .internal (reserved for private use by ICANN, 2024)", r.Domain, r.Domain)
 		}
-		if r.Type == RuleSystem && !coveredByForward(p.Rules, r.Domain) {
+		if r.Type == RuleSystem && !forwardZones.within(r.Domain) {
 			add(advice.Warning, CodeSystemRuleUnattached, field.NewPath("rules").Index(i).Child("domain"), "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-outbound-queries.html",
 				"the SYSTEM rule for %s is not inside any FORWARD rule's domain, so it changes nothing", r.Domain)
 		}
@@ -128,15 +136,6 @@ func (p Plan) Lint() []advice.Finding {
 	return advice.Sort(fs)
 }
 
-func coveredByForward(rules []Rule, d Domain) bool {
-	for _, r := range rules {
-		if r.Type == RuleForward && d.Within(r.Domain) && d != r.Domain {
-			return true
-		}
-	}
-	return false
-}
-
 func forwarded(ds []Domain, host Domain) bool {
 	for _, d := range ds {
 		if host.Within(d) {
@@ -148,15 +147,14 @@ func forwarded(ds []Domain, host Domain) bool {
 
 // loops reports whether rule r forwards, from the VPC that holds the
 // inbound endpoint, a domain the site sends to that endpoint — a query loop
-// — and which forwarded domain it is.
-func (p Plan) loops(r Rule) (bool, Domain) {
+// — and which forwarded domain it is; forwarded indexes
+// p.OnPrem.ForwardToAWS.
+func (p Plan) loops(r Rule, forwarded domainIndex) (bool, Domain) {
 	if p.Inbound == nil || (r.Type != RuleForward && r.Type != "") || !slices.Contains(r.VPCIDs, p.VPCID) || p.VPCID == "" {
 		return false, Domain{}
 	}
-	for _, d := range p.OnPrem.ForwardToAWS {
-		if d.Overlaps(r.Domain) {
-			return true, d
-		}
+	if i, ok := forwarded.overlapping(r.Domain); ok {
+		return true, p.OnPrem.ForwardToAWS[i]
 	}
 	return false, Domain{}
 }

@@ -139,6 +139,7 @@ func (p Plan) validateRules(rp *field.Path) field.ErrorList {
 			inboundIPs[ip.IP] = true
 		}
 	}
+	forwards := newDomainIndex(p.OnPrem.ForwardToAWS)
 	for i, r := range p.Rules {
 		ip := rp.Index(i)
 		if !validResolverName(r.Name) {
@@ -180,7 +181,7 @@ func (p Plan) validateRules(rp *field.Path) field.ErrorList {
 			errs = append(errs, ivalidation.ResourceID(ip.Child("vpcIds").Index(j), v, "vpc")...)
 			// Loop: the site sends this domain to the inbound endpoint, and
 			// the inbound endpoint's VPC sends it back to the site.
-			if loop, d := p.loops(r); loop && v == p.VPCID {
+			if loop, d := p.loops(r, forwards); loop && v == p.VPCID {
 				errs = append(errs, field.Invalid(ip.Child("vpcIds").Index(j), v, fmt.Sprintf("holds the inbound endpoint the site forwards %s to; associating this rule for %s with it makes queries loop between the endpoints and the site (%s, %s)", d, r.Domain, CodeRuleLoop, refLoop)))
 			}
 		}

@@ -264,24 +264,24 @@ func (r Rule) ValidateAt(fp *field.Path, plan netplan.Plan) field.ErrorList {
 		name string
 		peer Peer
 	}{{"from", r.From}, {"to", r.To}} {
-		pp := fp.Child(end.name)
+		pp := func() *field.Path { return fp.Child(end.name) } // built on an error only
 		if n := peerCount(end.peer); n != 1 {
-			errs = append(errs, field.Invalid(pp, end.peer.String(), "set exactly one of network, role, clusterEnis, prefix, any or securityGroupId"))
+			errs = append(errs, field.Invalid(pp(), end.peer.String(), "set exactly one of network, role, clusterEnis, prefix, any or securityGroupId"))
 			continue
 		}
-		if end.peer.Prefix.IsValid() {
-			errs = append(errs, netplan.ValidatePrefix(pp.Child("prefix"), end.peer.Prefix)...)
+		if end.peer.Prefix.IsValid() && netplan.ValidatePrefix(nil, end.peer.Prefix) != nil {
+			errs = append(errs, netplan.ValidatePrefix(pp().Child("prefix"), end.peer.Prefix)...)
 		}
 		if end.peer.Role != "" && !slices.Contains(netplan.Roles(), end.peer.Role) {
-			errs = append(errs, field.NotSupported(pp.Child("role"), end.peer.Role, netplan.Roles()))
+			errs = append(errs, field.NotSupported(pp().Child("role"), end.peer.Role, netplan.Roles()))
 		}
 		if end.peer.Network != "" || end.peer.Role != "" || end.peer.ClusterENIs {
 			if _, err := end.peer.Resolve(plan); err != nil {
-				errs = append(errs, field.NotFound(pp, end.peer.String()))
+				errs = append(errs, field.NotFound(pp(), end.peer.String()))
 			}
 		}
-		if end.peer.Host != "" {
-			errs = append(errs, ivalidation.PlainText(pp.Child("host"), end.peer.Host)...)
+		if end.peer.Host != "" && ivalidation.PlainText(nil, end.peer.Host) != nil {
+			errs = append(errs, ivalidation.PlainText(pp().Child("host"), end.peer.Host)...)
 		}
 	}
 	// The hybrid side has no ENIs in the VPC: a security group cannot name
@@ -326,7 +326,11 @@ func (rs RuleSet) Validate(plan netplan.Plan) error {
 func (rs RuleSet) ValidateAt(fp *field.Path, plan netplan.Plan) field.ErrorList {
 	var errs field.ErrorList
 	for i, r := range rs {
-		errs = append(errs, r.ValidateAt(fp.Index(i), plan)...)
+		// A rule's path is built only for a rule with errors: renderers
+		// validate every rule set they write.
+		if r.ValidateAt(nil, plan) != nil {
+			errs = append(errs, r.ValidateAt(fp.Index(i), plan)...)
+		}
 	}
 	return errs
 }
@@ -362,8 +366,13 @@ var directionOrder = map[Direction]int{Inbound: 0, Internal: 1, Outbound: 2}
 // the result by direction, protocol, ports and peers, so the output does
 // not depend on the order of the inputs.
 func Merge(sets ...RuleSet) RuleSet {
-	byID := map[string]int{}
-	var out RuleSet
+	total := 0
+	for _, set := range sets {
+		total += len(set)
+	}
+	byID := make(map[string]int, total)
+	out := make(RuleSet, 0, total)
+	ids := make([]string, 0, total) // out's identities, computed once each
 	for _, set := range sets {
 		for _, r := range set {
 			id := r.identity()
@@ -371,6 +380,7 @@ func Merge(sets ...RuleSet) RuleSet {
 			if !ok {
 				byID[id] = len(out)
 				out = append(out, r)
+				ids = append(ids, id)
 				continue
 			}
 			m := &out[i]
@@ -380,18 +390,33 @@ func Merge(sets ...RuleSet) RuleSet {
 			m.Required = m.Required || r.Required
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Rule) int {
+	// The sort keys are built once per rule, not once per comparison, and
+	// the rules move once, after the sort.
+	type keyed struct {
+		i            int
+		from, to, id string
+	}
+	ks := make([]keyed, len(out))
+	for i, r := range out {
+		ks[i] = keyed{i, r.From.key(), r.To.key(), ids[i]}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		ra, rb := &out[a.i], &out[b.i]
 		return cmp.Or(
-			cmp.Compare(directionOrder[a.Direction], directionOrder[b.Direction]),
-			cmp.Compare(a.Protocol, b.Protocol),
-			cmp.Compare(a.Ports.First, b.Ports.First),
-			cmp.Compare(a.Ports.Last, b.Ports.Last),
-			cmp.Compare(a.From.key(), b.From.key()),
-			cmp.Compare(a.To.key(), b.To.key()),
-			cmp.Compare(a.identity(), b.identity()),
+			cmp.Compare(directionOrder[ra.Direction], directionOrder[rb.Direction]),
+			cmp.Compare(ra.Protocol, rb.Protocol),
+			cmp.Compare(ra.Ports.First, rb.Ports.First),
+			cmp.Compare(ra.Ports.Last, rb.Ports.Last),
+			cmp.Compare(a.from, b.from),
+			cmp.Compare(a.to, b.to),
+			cmp.Compare(a.id, b.id),
 		)
 	})
-	return out
+	sorted := make(RuleSet, len(out))
+	for i, k := range ks {
+		sorted[i] = out[k.i]
+	}
+	return sorted
 }
 
 func joinUnique(a, b string) string {

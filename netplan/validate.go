@@ -44,6 +44,7 @@ func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
 	np := fp.Child("networks")
 	names := map[string]int{}
 	services := 0
+	vpcs := p.Prefixes(RoleVPC) // once: a plan may hold thousands of subnets
 	for i, n := range p.Networks {
 		ip := np.Index(i)
 		switch {
@@ -76,7 +77,7 @@ func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
 			case !azRE.MatchString(n.AZ):
 				errs = append(errs, field.Invalid(ip.Child("az"), n.AZ, "must be an Availability Zone such as ap-northeast-2a"))
 			}
-			if len(pe) == 0 && !within(n.Prefix, p.Prefixes(RoleVPC)) {
+			if len(pe) == 0 && !within(n.Prefix, vpcs) {
 				errs = append(errs, field.Invalid(ip.Child("prefix"), n.Prefix.String(), "must lie inside a VPC CIDR of the plan"))
 			}
 		case RoleService:
@@ -182,18 +183,20 @@ func (p Plan) Overlaps() []Overlap {
 	}
 	pairs := OverlappingPairs(ps)
 	// A network that overlaps a VPC CIDR overlaps the subnets inside it
-	// too; naming the VPC is enough.
-	overlapsVPC := map[[2]int]bool{}
+	// too; naming the VPC is enough. vpcsOf lists, for each network, the
+	// VPC blocks it overlaps, so the check costs the few VPCs, not every
+	// network.
+	vpcsOf := map[int][]int{}
 	for _, pr := range pairs {
 		for _, o := range [][2]int{{pr.I, pr.J}, {pr.J, pr.I}} {
 			if p.Networks[o[1]].Role == RoleVPC {
-				overlapsVPC[[2]int{o[0], o[1]}] = true
+				vpcsOf[o[0]] = append(vpcsOf[o[0]], o[1])
 			}
 		}
 	}
 	insideOverlappedVPC := func(x, subnet int) bool {
-		for v := range p.Networks {
-			if overlapsVPC[[2]int{x, v}] && p.Networks[v].Prefix.Contains(p.Networks[subnet].Prefix.Addr()) {
+		for _, v := range vpcsOf[x] {
+			if p.Networks[v].Prefix.Contains(p.Networks[subnet].Prefix.Addr()) {
 				return true
 			}
 		}

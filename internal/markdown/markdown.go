@@ -74,6 +74,14 @@ func leadEscape(s string) int {
 // Bytes renders the table.
 func (t Table) Bytes() []byte {
 	var b bytes.Buffer
+	size := 0 // the cells' text and four bytes of bars and spaces each: escapes are rare
+	for _, r := range append([][]string{t.Header}, t.Rows...) {
+		for _, c := range r {
+			size += len(c) + 4
+		}
+		size += 2
+	}
+	b.Grow(size + 8*len(t.Header))
 	row := func(cols []string) {
 		b.WriteString("|")
 		for i := range t.Header {
@@ -81,7 +89,9 @@ func (t Table) Bytes() []byte {
 			if i < len(cols) {
 				c = cols[i]
 			}
-			b.WriteString(" " + Cell(c) + " |")
+			b.WriteByte(' ')
+			b.WriteString(Cell(c))
+			b.WriteString(" |")
 		}
 		b.WriteByte('\n')
 	}

@@ -42,27 +42,30 @@ type Partition struct {
 // letters where the table's regular expressions say \w. ok is false for
 // anything else.
 func RegionPartition(s string) (Partition, bool) {
-	for _, p := range []struct {
-		prefixes []string
-		Partition
-	}{
-		// The prefixes that contain another partition's come first.
-		{[]string{"us-gov"}, Partition{"aws-us-gov", "amazonaws.com"}},
-		{[]string{"us-isob"}, Partition{"aws-iso-b", "sc2s.sgov.gov"}},
-		{[]string{"us-isof"}, Partition{"aws-iso-f", "csp.hci.ic.gov"}},
-		{[]string{"us-iso"}, Partition{"aws-iso", "c2s.ic.gov"}},
-		{[]string{"eu-isoe"}, Partition{"aws-iso-e", "cloud.adc-e.uk"}},
-		{[]string{"eusc-de"}, Partition{"aws-eusc", "amazonaws.eu"}},
-		{[]string{"cn"}, Partition{"aws-cn", "amazonaws.com.cn"}},
-		{[]string{"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"}, Partition{"aws", "amazonaws.com"}},
-	} {
+	for _, p := range &regionPartitions {
 		for _, prefix := range p.prefixes {
-			if rest, ok := strings.CutPrefix(s, prefix+"-"); ok && regionTail(rest) {
+			if len(s) > len(prefix) && s[len(prefix)] == '-' && strings.HasPrefix(s, prefix) && regionTail(s[len(prefix)+1:]) {
 				return p.Partition, true
 			}
 		}
 	}
 	return Partition{}, false
+}
+
+// regionPartitions is RegionPartition's table, read-only: the prefixes
+// that contain another partition's come first.
+var regionPartitions = [...]struct {
+	prefixes []string
+	Partition
+}{
+	{[]string{"us-gov"}, Partition{"aws-us-gov", "amazonaws.com"}},
+	{[]string{"us-isob"}, Partition{"aws-iso-b", "sc2s.sgov.gov"}},
+	{[]string{"us-isof"}, Partition{"aws-iso-f", "csp.hci.ic.gov"}},
+	{[]string{"us-iso"}, Partition{"aws-iso", "c2s.ic.gov"}},
+	{[]string{"eu-isoe"}, Partition{"aws-iso-e", "cloud.adc-e.uk"}},
+	{[]string{"eusc-de"}, Partition{"aws-eusc", "amazonaws.eu"}},
+	{[]string{"cn"}, Partition{"aws-cn", "amazonaws.com.cn"}},
+	{[]string{"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"}, Partition{"aws", "amazonaws.com"}},
 }
 
 // regionTail reports whether s is "<word>-<number>": one lower-case word

@@ -100,3 +100,9 @@ func TestRegionPartition(t *testing.T) {
 		}
 	}
 }
+
+func TestRegionPartitionAllocatesNothing(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { validation.RegionPartition("ap-northeast-2") }); n != 0 {
+		t.Errorf("RegionPartition allocates %v times per call", n)
+	}
+}
