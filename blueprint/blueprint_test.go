@@ -2,15 +2,19 @@ package blueprint_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
 
@@ -109,7 +113,7 @@ func TestBundleThroughRealConsumers(t *testing.T) {
 	b := render(t, blueprint.Reference())
 	kinds := checkConsumers(t, b)
 	for _, k := range []blueprint.Kind{blueprint.KindNodeConfig, blueprint.KindContainerdTOML, blueprint.KindK8sManifest, blueprint.KindBINDConf, blueprint.KindUnboundConf,
-		blueprint.KindCorefile, blueprint.KindDnsmasqConf, blueprint.KindResolvedConf, blueprint.KindNFTables, blueprint.KindIPTables, blueprint.KindShell, blueprint.KindMarkdown, blueprint.KindJSON} {
+		blueprint.KindCorefile, blueprint.KindDnsmasqConf, blueprint.KindResolvedConf, blueprint.KindNFTables, blueprint.KindIPTables, blueprint.KindShell, blueprint.KindMarkdown, blueprint.KindJSON, blueprint.KindCSV} {
 		if kinds[k] == 0 {
 			t.Errorf("the reference bundle has no %s file", k)
 		}
@@ -207,6 +211,12 @@ func checkConsumers(t *testing.T, b blueprint.Bundle) map[blueprint.Kind]int {
 			case blueprint.KindMarkdown:
 				if bytes.Count(f.Content, []byte("```"))%2 != 0 {
 					t.Error("unbalanced code fences")
+				}
+			case blueprint.KindCSV:
+				// encoding/csv reads RFC 4180, as spreadsheets do: every
+				// record has the header's fields.
+				if rows, err := csv.NewReader(bytes.NewReader(f.Content)).ReadAll(); err != nil || len(rows) < 2 {
+					t.Errorf("CSV: %d records, %v", len(rows), err)
 				}
 			default:
 				t.Errorf("no consumer for kind %q", f.Kind)
@@ -509,5 +519,47 @@ func TestMarshalReadingOrder(t *testing.T) {
 	}
 	if _, err := blueprint.Parse(y); err != nil {
 		t.Error(err)
+	}
+}
+
+// linkURL matches the URL part of a Markdown link, which a reader does
+// not see.
+var linkURL = regexp.MustCompile(`\]\([^)]*\)`)
+
+// maxCell is the longest table cell the report writes, as a reader sees
+// it (a link counts as its text): a wider cell wraps a word per line.
+const maxCell = 80
+
+// TestReportReadable holds the report of the reference and each variant
+// to tables that fit a page: no empty header, no cell over maxCell, and a
+// flow matrix of at most 15 rows for the reference.
+func TestReportReadable(t *testing.T) {
+	bs := map[string]blueprint.Blueprint{"reference": blueprint.Reference()}
+	maps.Copy(bs, variants())
+	for name, b := range bs {
+		t.Run(name, func(t *testing.T) {
+			f, _ := render(t, b).File("README.md")
+			lines := strings.Split(string(f.Content), "\n")
+			for i, l := range lines {
+				if !strings.HasPrefix(l, "|") {
+					continue
+				}
+				if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "| ---") && strings.Trim(l, "| ") == "" {
+					t.Errorf("line %d: an empty table header", i+1)
+				}
+				for _, cell := range strings.Split(strings.Trim(l, "|"), " | ") {
+					if n := utf8.RuneCountInString(linkURL.ReplaceAllString(strings.TrimSpace(cell), "]")); n > maxCell {
+						t.Errorf("line %d: a cell of %d characters: %s", i+1, n, cell)
+					}
+				}
+			}
+			if name == "reference" {
+				flows := strings.Split(string(f.Content), "## Flows")[1]
+				flows = strings.Split(flows, "\n## ")[0]
+				if n := strings.Count(flows, "\n| ") - 2; n > 15 {
+					t.Errorf("the flow matrix has %d rows", n)
+				}
+			}
+		})
 	}
 }

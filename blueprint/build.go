@@ -32,6 +32,7 @@ type built struct {
 	plan        netplan.Plan
 	path        netpath.Path
 	rules       firewall.RuleSet
+	flowList    []Flow // the flows the configs make, checked against rules
 	conn        netplan.Connectivity
 	routing     netplan.RoutingPlan
 	dns         dnsplan.Plan

@@ -1,7 +1,6 @@
 package blueprint
 
 import (
-	"fmt"
 	"net/netip"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -49,64 +48,19 @@ func (bt *built) buildFirewall() field.ErrorList {
 	if len(b.DNS.Zones) > 0 {
 		sets = append(sets, firewall.StubDomainProfile(b.DNS.Servers, true))
 	}
+	if p := b.Connectivity.MTUProbe; p.IsValid() {
+		echo := uint8(8)
+		sets = append(sets, firewall.RuleSet{{Protocol: firewall.ProtoICMP, ICMPType: &echo, Direction: firewall.Outbound,
+			From: firewall.PeerRole(netplan.RoleRemoteNode), To: firewall.PeerHost(p), Required: true, Profile: "verify",
+			Purpose: "the path MTU check pings the probe (verify/from-hybrid-node.sh)", Ref: refPathMTU}})
+	}
 	rules = firewall.Merge(sets...)
 	bt.rules = rules
-	if errs := bt.checkFlows(); len(errs) > 0 {
-		return errs
-	}
+	bt.flowList = bt.flows()
+	bt.findings = append(bt.findings, checkFlows(bt.flowList, rules)...)
 	bt.findings = append(bt.findings, newProvenance(nil).findings(firewall.LintRules(rules))...)
 	bt.storagePaths()
 	return nil
-}
-
-// flow is one flow the bundle relies on, and the blueprint field that
-// asks for it.
-type flow struct {
-	at    *field.Path
-	proto firewall.Protocol
-	port  uint16
-	from  firewall.Peer // zero: from anywhere
-	to    firewall.Peer
-	why   string
-}
-
-// checkFlows reports every flow the rules do not allow, at the field that
-// asks for it.
-func (bt *built) checkFlows() field.ErrorList {
-	b, fp := bt.bp, bt.fp
-	nodes, pods := firewall.PeerRole(netplan.RoleRemoteNode), firewall.PeerRole(netplan.RoleRemotePod)
-	flows := []flow{
-		{fp.Child("site", "remoteNodeNetwork"), firewall.ProtoTCP, 10250, firewall.Peer{}, nodes, "the control plane to the kubelet"},
-		{fp.Child("vpc", "subnets"), firewall.ProtoTCP, 443, firewall.Peer{}, firewall.PeerClusterENIs(), "nodes and pods to the Kubernetes API"},
-		{fp.Child("site", "remotePodNetwork"), firewall.ProtoUDP, 53, firewall.Peer{}, pods, "DNS to CoreDNS on hybrid nodes"},
-		{fp.Child("site", "remotePodNetwork"), firewall.ProtoTCP, 53, firewall.Peer{}, pods, "DNS over TCP to CoreDNS on hybrid nodes"},
-	}
-	if b.CNI == netplan.CNICilium {
-		flows = append(flows, flow{fp.Child("cni"), firewall.ProtoUDP, 8472, firewall.Peer{}, nodes, "Cilium VXLAN between nodes"})
-	}
-	for i, e := range b.Storage {
-		for _, c := range nfsClients(e.Placement) {
-			flows = append(flows, flow{fp.Child("storage").Index(i).Child("server"), firewall.ProtoTCP, 2049, c, firewall.PeerHost(e.Server), "NFS to " + e.Server.String() + " from " + c.String()})
-		}
-	}
-	for _, ip := range b.DNS.Servers {
-		sp := fp.Child("dns", "servers")
-		if len(b.DNS.Zones) > 0 {
-			for _, proto := range []firewall.Protocol{firewall.ProtoUDP, firewall.ProtoTCP} {
-				flows = append(flows, flow{sp, proto, 53, firewall.PeerRole(netplan.RoleVPC), firewall.PeerHost(ip), "CoreDNS on cloud nodes to the site's DNS server " + ip.String() + " (the Corefile's stub domains)"})
-			}
-		}
-		if bt.dns.Outbound != nil {
-			flows = append(flows, flow{sp, firewall.ProtoUDP, 53, firewall.Peer{}, firewall.PeerHost(ip), "the outbound endpoint to the site's DNS server " + ip.String()})
-		}
-	}
-	var errs field.ErrorList
-	for _, f := range flows {
-		if !bt.rules.Allows(f.proto, firewall.Port(f.port), f.from, f.to) {
-			errs = append(errs, field.Invalid(f.at, f.to.String(), fmt.Sprintf("no firewall rule allows %s %d (%s)", f.proto, f.port, f.why)))
-		}
-	}
-	return errs
 }
 
 // share is the export as the firewall sees it: the server, the NFS

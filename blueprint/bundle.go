@@ -32,6 +32,7 @@ const (
 	KindShell          Kind = "shell"
 	KindMarkdown       Kind = "markdown"
 	KindJSON           Kind = "json"
+	KindCSV            Kind = "csv"
 )
 
 // File is one file of a Bundle. Secret files (NodeConfigs holding an SSM

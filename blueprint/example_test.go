@@ -34,8 +34,8 @@ func ExampleRender() {
 		}
 	}
 	// Output:
-	// 4 NodeConfigs, 42 files, 11 finding(s)
-	// | Monthly cost | $12,686.12 (hybrid nodes $12,613.12 + cluster $73.00) ≈ KRW 17,510,017 at 1380.25 KRW/USD |
+	// 4 NodeConfigs, 44 files, 11 finding(s)
+	// | Monthly cost | $12,686.12: hybrid nodes $12,613.12, cluster $73.00 |
 }
 
 // Render returns every error with the blueprint path it belongs to.

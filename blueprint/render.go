@@ -469,6 +469,9 @@ func (r *renderer) firewallFiles() {
 	r.add("firewall/hybrid-node.nft", KindNFTables, "nftables ruleset for the hybrid nodes (nft -f)", s, err)
 	s, err = firewall.RenderIPTables(bt.plan, bt.rules, nodes)
 	r.add("firewall/hybrid-node.iptables", KindIPTables, "the same as iptables-restore input", s, err)
+	r.add("firewall/rules.md", KindMarkdown, "every firewall rule of the plan, one per line", firewall.RenderMarkdown(bt.rules), nil)
+	s, err = firewall.RenderCSV(bt.rules)
+	r.add("firewall/rules.csv", KindCSV, "the same rules as CSV, for spreadsheets and change tickets", s, err)
 }
 
 // Finding code of verify for a plan without an address to prove the path

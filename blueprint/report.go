@@ -30,6 +30,7 @@ type Plan struct {
 	RemoteNetworkConfig netplan.RemoteNetworkConfig `json:"remoteNetworkConfig"`
 	Routing             netplan.RoutingPlan         `json:"routing"`
 	Firewall            firewall.RuleSet            `json:"firewall"`
+	Flows               []Flow                      `json:"flows"`
 	DNS                 dnsplan.Plan                `json:"dns"`
 	Nodes               []PlannedNode               `json:"nodes"`
 	Cost                cost.Estimate               `json:"cost"`
@@ -91,7 +92,7 @@ func (bt *built) planJSON(findings []advice.Finding) ([]byte, error) {
 	p := Plan{
 		Cluster: bt.bp.Cluster, Networks: bt.plan,
 		Path:                PathSummary{Hops: bt.path.Hops, MTU: mtu, PodMTU: bt.path.PodMTU(), PingPayload: bt.path.PingPayload(), Thresholds: bt.thresholds()},
-		RemoteNetworkConfig: rnc, Routing: bt.routing, Firewall: bt.rules, DNS: bt.dns, Nodes: bt.planned,
+		RemoteNetworkConfig: rnc, Routing: bt.routing, Firewall: bt.rules, Flows: bt.flowList, DNS: bt.dns, Nodes: bt.planned,
 		Cost: bt.estimate, Scenarios: bt.scenarios, Comparisons: bt.comparisons, Converted: bt.converted, Findings: findings,
 	}
 	js, err := jsonFile(p)
@@ -130,11 +131,11 @@ func (bt *built) report(files []File, findings []advice.Finding) []byte {
 	r := &reportWriter{bt: bt, b: &bytes.Buffer{}, files: files, findings: findings}
 	r.b.Grow(40 << 10) // the reference report is about 30 KB: one buffer, not a doubling chain
 	r.sectionSummary()
+	r.sectionFlows()
+	r.sectionTopology()
 	r.sectionCorrections()
 	r.sectionFindings()
-	r.sectionTopology()
 	r.sectionAddresses()
-	r.sectionFirewall()
 	r.sectionDNS()
 	r.sectionNodes()
 	r.sectionCost()
@@ -156,14 +157,24 @@ func (r *reportWriter) sectionSummary() {
 			gpus += int64(p.GPU.Count * p.Count)
 		}
 	}
-	summary := markdown.Table{Header: []string{"", ""}, Rows: [][]string{
-		{"Cluster", bp.Cluster.Name + " (Kubernetes " + bp.Cluster.KubernetesVersion + ", " + bp.Cluster.Region + ", endpoint " + string(bp.Cluster.EndpointAccess) + ")"},
-		{"Hybrid nodes", fmt.Sprintf("%d nodes, %d vCPUs, %d GPUs, credentials: %s", bt.estimate.Nodes, bt.estimate.VCPUs, gpus, bp.Credentials.Provider)},
-		{"Networks", "VPC " + bp.VPC.CIDR.String() + "; remote nodes " + bp.Site.RemoteNodeNetwork.String() + "; remote pods " + bp.Site.RemotePodNetwork.String() + "; services " + bp.Cluster.ServiceCIDR.String()},
-		{"Link", fmt.Sprintf("%s via Transit Gateway; path MTU %d, pod MTU %d (%s, CNI %s)", bp.Connectivity.Connection, mtu, bt.path.PodMTU(), bt.path.Encapsulation, bp.CNI)},
-		{"Monthly cost", bt.estimate.Total.String() + " (hybrid nodes " + bt.estimate.HybridNodes.String() + " + cluster " + bt.estimate.ClusterFee.String() + ")" + converted(bt)},
-		{"Findings", fmt.Sprintf("%d error, %d warning, %d info", advice.Count(r.findings, advice.Error), advice.Count(r.findings, advice.Warning), advice.Count(r.findings, advice.Info))},
-	}}
+	th := bt.thresholds()
+	e := bt.estimate
+	rows := [][]string{
+		{"Cluster", fmt.Sprintf("%s · EKS %s · %s · %s endpoint", bp.Cluster.Name, bp.Cluster.KubernetesVersion, bp.Cluster.Region, bp.Cluster.EndpointAccess)},
+		{"Hybrid nodes", fmt.Sprintf("%d nodes · %d vCPUs · %d GPUs · %s credentials", e.Nodes, e.VCPUs, gpus, bp.Credentials.Provider)},
+		{"VPC", bp.VPC.CIDR.String() + " · services " + bp.Cluster.ServiceCIDR.String()},
+		{"Site", "nodes " + bp.Site.RemoteNodeNetwork.String() + " · pods " + bp.Site.RemotePodNetwork.String()},
+		{"Link", fmt.Sprintf("%s to a Transit Gateway · CNI %s (%s)", bp.Connectivity.Connection, bp.CNI, bt.path.Encapsulation)},
+		{"MTU", fmt.Sprintf("path %d · pods %d · ping payload %d", mtu, bt.path.PodMTU(), bt.path.PingPayload())},
+		{"PoC thresholds", fmt.Sprintf("latency < %s · jitter < %s · loss < %d ppm · bandwidth > %s", th.Latency[0], th.Jitter[0], th.LossPPM[0], bitRate(th.Bandwidth[0]))},
+		{"Checked by", "verify/from-kubectl.sh, verify/from-site.sh" + r.probeCheck()},
+		{"Monthly cost", e.Total.String() + ": hybrid nodes " + e.HybridNodes.String() + ", cluster " + e.ClusterFee.String()},
+	}
+	if c := converted(bt); c != "" {
+		rows = append(rows, []string{"In " + bp.Pricing.Currency, strings.TrimPrefix(c, " ")})
+	}
+	rows = append(rows, []string{"Findings", fmt.Sprintf("%d error, %d warning, %d info", advice.Count(r.findings, advice.Error), advice.Count(r.findings, advice.Warning), advice.Count(r.findings, advice.Info))})
+	summary := markdown.Table{Header: []string{"Item", "Plan"}, Rows: rows}
 	b.Write(summary.Bytes())
 }
 
@@ -190,50 +201,27 @@ func (r *reportWriter) sectionCorrections() {
 	}
 }
 
-// sectionFindings lists the findings by level.
+// sectionFindings lists the findings by level: code, field, message and
+// a link to the source (plan.json holds them as data).
 func (r *reportWriter) sectionFindings() {
-	b, w, t := r.b, r.w, markdown.Text
+	w, t := r.w, markdown.Text
 	w("\n## Findings\n")
 	for _, l := range []advice.Level{advice.Error, advice.Warning, advice.Info} {
-		var rows [][]string
-		for _, f := range r.findings {
-			if f.Level == l {
-				rows = append(rows, []string{string(f.Code), f.Field, f.Message, f.Ref})
-			}
-		}
-		if len(rows) == 0 {
+		n := advice.Count(r.findings, l)
+		if n == 0 {
 			continue
 		}
-		w("\n### %s (%d)\n\n", t(strings.ToUpper(l.String()[:1])+l.String()[1:]), len(rows))
-		b.Write(markdown.Table{Header: []string{"Code", "Field", "Finding", "Source"}, Rows: rows}.Bytes())
-	}
-}
-
-// sectionTopology draws the site, the link and the VPC.
-func (r *reportWriter) sectionTopology() {
-	bt, bp, w, t := r.bt, r.bt.bp, r.w, markdown.Text
-	w("\n## Topology\n\n```mermaid\nflowchart LR\n")
-	w("  subgraph site[%s]\n", markdown.MermaidLabel("site "+bp.Site.Zone))
-	w("    nodes[%s]\n", markdown.MermaidLabel(fmt.Sprintf("%d hybrid nodes %s", bt.estimate.Nodes, bp.Site.RemoteNodeNetwork)))
-	w("    pods[%s]\n", markdown.MermaidLabel("pods "+bp.Site.RemotePodNetwork.String()))
-	w("    dns[%s]\n", markdown.MermaidLabel("DNS "+joinAddrs(bp.DNS.Servers)))
-	for i, e := range bp.Storage {
-		w("    nfs%d[%s]\n", i, markdown.MermaidLabel("NFS "+e.Server.String()+":"+e.Path))
-	}
-	w("  end\n")
-	linkLabel := string(bp.Connectivity.Connection)
-	if len(bt.path.Hops) > 1 {
-		linkLabel = fmt.Sprintf("%s MTU %d", bt.path.Hops[1].Kind, hopMTU(bt.path, 1))
-	}
-	w("  link[%s]\n  tgw[%s]\n", markdown.MermaidLabel(linkLabel), markdown.MermaidLabel(fmt.Sprintf("Transit Gateway AS %d", bp.Connectivity.TransitGatewayASN)))
-	w("  subgraph vpc[%s]\n", markdown.MermaidLabel("VPC "+bp.VPC.ID+" "+bp.VPC.CIDR.String()))
-	for i, s := range bp.VPC.Subnets {
-		w("    subnet%d[%s]\n", i, markdown.MermaidLabel(s.Name+" "+s.CIDR.String()+" "+s.AZ))
-	}
-	w("    eks[%s]\n  end\n", markdown.MermaidLabel("EKS control plane ENIs"))
-	w("  nodes --- link --- tgw --- vpc\n  eks -- %s --> nodes\n  nodes -- %s --> eks\n```\n", markdown.MermaidLabel("10250 kubelet"), markdown.MermaidLabel("443 API"))
-	if mtu, hop := bt.path.MTU(); hop >= 0 {
-		w("\nPath MTU %d, limited by the %s hop; pods get %d after %s.\n", mtu, t(string(bt.path.Hops[hop].Kind)), bt.path.PodMTU(), t(string(bt.path.Encapsulation)))
+		w("\n### %s (%d)\n\n", t(strings.ToUpper(l.String()[:1])+l.String()[1:]), n)
+		for _, f := range r.findings {
+			if f.Level != l {
+				continue
+			}
+			at := ""
+			if f.Field != "" {
+				at = " at `" + strings.ReplaceAll(f.Field, "`", "'") + "`"
+			}
+			w("- `%s`%s: %s (%s)\n", f.Code, at, t(f.Message), markdown.Link("source", f.Ref))
+		}
 	}
 }
 
@@ -249,37 +237,6 @@ func (r *reportWriter) sectionAddresses() {
 	w("\nVPC routes, one per flow the plan sends from the VPC to the site:\n\n")
 	b.Write(markdown.Table{Header: []string{"Destination", "Route tables", "Target", "Flow"}, Rows: routeRows(bt.routing)}.Bytes())
 	w("\nThe site must announce %s and receive %s.\n", t(prefixes(bt.routing.SiteMustAdvertise)), t(prefixes(bt.routing.AdvertiseToSite)))
-}
-
-// sectionFirewall writes the firewall rules.
-func (r *reportWriter) sectionFirewall() {
-	bt, b, w := r.bt, r.b, r.w
-	w("\n## Firewall\n\n")
-	b.Write(firewall.RenderMarkdown(bt.rules))
-}
-
-// sectionDNS draws and lists who answers which domain.
-func (r *reportWriter) sectionDNS() {
-	bp, b, w := r.bt.bp, r.b, r.w
-	w("\n## DNS\n\n```mermaid\nflowchart LR\n")
-	w("  onprem[%s]\n  inbound[%s]\n  outbound[%s]\n  resolver[%s]\n  coredns[%s]\n",
-		markdown.MermaidLabel("site resolvers "+joinAddrs(bp.DNS.Servers)), markdown.MermaidLabel("inbound endpoint "+endpointIPs(bp.DNS.Inbound)),
-		markdown.MermaidLabel("outbound endpoint "+endpointIPs(bp.DNS.Outbound)), markdown.MermaidLabel("VPC resolver"), markdown.MermaidLabel("CoreDNS"))
-	for _, d := range bp.DNS.ForwardToAWS {
-		w("  onprem -- %s --> inbound --> resolver\n", markdown.MermaidLabel(d.String()))
-	}
-	for _, z := range bp.DNS.Zones {
-		w("  resolver -- %s --> outbound --> onprem\n  coredns -- %s --> onprem\n", markdown.MermaidLabel(z.String()), markdown.MermaidLabel(z.String()+" stub"))
-	}
-	w("```\n\n")
-	drows := [][]string{}
-	for _, d := range bp.DNS.ForwardToAWS {
-		drows = append(drows, []string{"site → AWS", d.String(), endpointIPs(bp.DNS.Inbound), "BIND, Unbound, dnsmasq files in dns/"})
-	}
-	for _, z := range bp.DNS.Zones {
-		drows = append(drows, []string{"AWS → site", z.String(), joinAddrs(bp.DNS.Servers), "Route 53 Resolver rule (associated with " + bp.VPC.ID + ") and CoreDNS stub domain"})
-	}
-	b.Write(markdown.Table{Header: []string{"Direction", "Domain", "Answered by", "Configured in"}, Rows: drows}.Bytes())
 }
 
 // sectionNodes lists the hybrid nodes with their capacity and labels.
@@ -335,6 +292,7 @@ func (r *reportWriter) sectionCost() {
 	bt, bp, b, w, t := r.bt, r.bt.bp, r.b, r.w, markdown.Text
 	w("\n## Cost\n\n")
 	b.Write(bt.estimate.Markdown())
+	r.costCharts()
 	w("\n")
 	b.Write(cost.RenderScenarios(bt.scenarios))
 	for _, c := range bt.comparisons {
@@ -376,14 +334,21 @@ func (r *reportWriter) sectionBaseline() {
 
 // sectionFiles lists the bundle's files and the order to use them in.
 func (r *reportWriter) sectionFiles() {
-	b, w := r.b, r.w
+	w, t := r.w, markdown.Text
 	w("\n## Files\n\n")
-	frows := [][]string{{"README.md", string(KindMarkdown), "this report"}, {"plan.json", string(KindJSON), "the plan for machines"}}
+	w("- `README.md` (%s): this report\n- `plan.json` (%s): the plan for machines\n", KindMarkdown, KindJSON)
 	for _, f := range r.files {
-		frows = append(frows, []string{f.Path, string(f.Kind), f.Description})
+		w("- `%s` (%s): %s\n", f.Path, f.Kind, t(f.Description))
 	}
-	b.Write(markdown.Table{Header: []string{"File", "Kind", "What it is"}, Rows: frows}.Bytes())
 	w("\nRun the AWS scripts in order (`aws/01-…` to `aws/05-…`), then `nodeadm init -c file://nodeconfigs/<node>.yaml` on each server, then `kubectl apply -f kubernetes/`, then the scripts in `verify/`.\n")
+}
+
+// probeCheck names the path MTU check when the plan has a probe.
+func (r *reportWriter) probeCheck() string {
+	if r.bt.bp.Connectivity.MTUProbe.IsValid() {
+		return ", verify/from-hybrid-node.sh"
+	}
+	return ""
 }
 
 func converted(bt *built) string {
@@ -456,7 +421,8 @@ func routeRows(r netplan.RoutingPlan) [][]string {
 			continue
 		}
 		at[rt.Destination] = len(rows)
-		rows = append(rows, []string{rt.Destination.String(), rt.RouteTableID, rt.Target, rt.Purpose})
+		purpose, _, _ := strings.Cut(rt.Purpose, ":") // the flow; the why is in plan.json
+		rows = append(rows, []string{rt.Destination.String(), rt.RouteTableID, rt.Target, purpose})
 	}
 	return rows
 }

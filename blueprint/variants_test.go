@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/cost"
 	"github.com/hybridkit/hybridkit/dnsplan"
@@ -115,7 +116,17 @@ func TestVariantsRenderPlansThatWork(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			bundle := render(t, b)
+			bundle, findings, err := blueprint.Render(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every flow the plan's configs make has its firewall rule, and
+			// nothing else breaks the deployment either.
+			for _, f := range findings {
+				if f.Level == advice.Error {
+					t.Errorf("error finding: %s", f)
+				}
+			}
 			checkConsumers(t, bundle)
 			var plan blueprint.Plan
 			f, _ := bundle.File("plan.json")

@@ -5,6 +5,7 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 )
 
@@ -132,5 +133,32 @@ func MermaidLabel(s string) string {
 		}
 	}
 	b.WriteByte('"')
+	return b.String()
+}
+
+// Link returns a Markdown link with text (escaped as Text) to the first
+// word of ref when it is an http(s) URL — sources often follow their URL
+// with a note, which the link leaves out — and ref as plain text
+// otherwise. Parentheses, angle brackets and spaces in the URL are
+// percent-encoded, so the URL cannot end the link early.
+func Link(text, ref string) string {
+	url, _, _ := strings.Cut(strings.TrimSpace(ref), " ")
+	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		return Text(ref)
+	}
+	var b strings.Builder
+	b.Grow(len(text) + len(url) + 8)
+	b.WriteByte('[')
+	b.WriteString(Text(text))
+	b.WriteString("](")
+	for i := 0; i < len(url); i++ {
+		switch c := url[i]; c {
+		case '(', ')', '<', '>', '|':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(')')
 	return b.String()
 }

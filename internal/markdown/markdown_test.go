@@ -98,3 +98,17 @@ func FuzzMermaidLabel(f *testing.F) {
 		}
 	})
 }
+
+func TestLink(t *testing.T) {
+	for _, tc := range [][3]string{
+		{"source", "https://example.com/a_(b)", "[source](https://example.com/a_%28b%29)"},
+		{"source", "https://docs.aws.amazon.com/x.html (on-premises networking)", "[source](https://docs.aws.amazon.com/x.html)"},
+		{"[x]", "https://e.com/|", `[\[x\]](https://e.com/%7C)`},
+		{"source", "RFC 7530", "RFC 7530"},
+		{"source", "", ""},
+	} {
+		if got := markdown.Link(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("Link(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
+		}
+	}
+}
