@@ -18,6 +18,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -102,6 +103,12 @@ type Finding struct {
 	// Ref names the source of the fact behind the finding: a URL, an RFC, or a
 	// file in an upstream repository.
 	Ref string `json:"ref,omitempty"`
+	// File names the file the finding is about when it comes from reading
+	// files (package inspect); empty for findings about a value.
+	File string `json:"file,omitempty"`
+	// Line is the 1-based line in File where Field starts, when the parser
+	// knows it; 0 otherwise.
+	Line int `json:"line,omitempty"`
 }
 
 // MaxMessage is how many runes of a Message, Field or Ref String prints.
@@ -110,14 +117,23 @@ const MaxMessage = 1000
 // String formats the finding on one line:
 //
 //	warning: spec.kubelet.flags[0]: message (see ref)
+//	error: nodeconfig.yaml:19: spec.containerd.config: message (see ref)
 //
-// Empty Field and Ref are left out. Every part goes through Printable, so
+// Empty File, Line, Field and Ref are left out. Every part goes through Printable, so
 // a finding that carries user text is safe to print on a terminal: no
 // control character, line break or megabyte-long value gets through.
 func (f Finding) String() string {
 	var b strings.Builder
 	b.WriteString(f.Level.String())
 	b.WriteString(": ")
+	if f.File != "" {
+		b.WriteString(Printable(f.File, MaxMessage))
+		if f.Line > 0 {
+			b.WriteString(":")
+			b.WriteString(strconv.Itoa(f.Line))
+		}
+		b.WriteString(": ")
+	}
 	if f.Field != "" {
 		b.WriteString(Printable(f.Field, MaxMessage))
 		b.WriteString(": ")
@@ -131,13 +147,15 @@ func (f Finding) String() string {
 	return b.String()
 }
 
-// Sort orders findings by descending level, then by field, code and message,
-// so that reports list the worst first and are deterministic. It sorts in
-// place and returns its argument.
+// Sort orders findings by descending level, then by file, line, field,
+// code and message, so that reports list the worst first and are
+// deterministic. It sorts in place and returns its argument.
 func Sort(fs []Finding) []Finding {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		return cmp.Or(
 			cmp.Compare(b.Level, a.Level),
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Field, b.Field),
 			cmp.Compare(a.Code, b.Code),
 			cmp.Compare(a.Message, b.Message),

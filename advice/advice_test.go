@@ -53,6 +53,10 @@ func TestFindingString(t *testing.T) {
 		{"full", advice.Finding{Level: advice.Warning, Field: "spec.x", Message: "bad", Ref: "RFC 1"}, "warning: spec.x: bad (see RFC 1)"},
 		{"no field", advice.Finding{Level: advice.Error, Message: "bad"}, "error: bad"},
 		{"no ref", advice.Finding{Level: advice.Info, Field: "a[0]", Message: "note"}, "info: a[0]: note"},
+		{"file and line", advice.Finding{Level: advice.Error, File: "nodeconfig.yaml", Line: 19, Field: "spec.x", Message: "bad"}, "error: nodeconfig.yaml:19: spec.x: bad"},
+		{"file without line", advice.Finding{Level: advice.Warning, File: "named.conf", Message: "bad"}, "warning: named.conf: bad"},
+		{"line without file", advice.Finding{Level: advice.Info, Line: 3, Message: "note"}, "info: note"},
+		{"file is printable", advice.Finding{Level: advice.Info, File: "a\nerror: forged", Message: "m"}, "info: a\\nerror: forged: m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +107,26 @@ func TestSortMaxCount(t *testing.T) {
 	}
 	if n := advice.Count(fs, advice.Error); n != 2 {
 		t.Errorf("Count(error) = %d, want 2", n)
+	}
+}
+
+// TestSortByFileAndLine: within a level, findings about files go by file
+// name, then line, before field.
+func TestSortByFileAndLine(t *testing.T) {
+	fs := []advice.Finding{
+		{Level: advice.Warning, File: "b.conf", Line: 1, Field: "a"},
+		{Level: advice.Warning, File: "a.conf", Line: 10, Field: "a"},
+		{Level: advice.Warning, File: "a.conf", Line: 2, Field: "z"},
+		{Level: advice.Error, File: "z.conf", Line: 9},
+	}
+	advice.Sort(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%s:%s:%d", f.Level, f.File, f.Line))
+	}
+	want := []string{"error:z.conf:9", "warning:a.conf:2", "warning:a.conf:10", "warning:b.conf:1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Sort = %v, want %v", got, want)
 	}
 }
 
