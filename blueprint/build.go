@@ -100,6 +100,11 @@ func (bt *built) buildNetwork() field.ErrorList {
 		from.set(field.NewPath("hops").Index(1), cp.Child("directConnect", "vifMtu"))
 	}
 	bt.findings = append(bt.findings, from.findings(bt.path.Lint())...)
+	// The measured link against the baseline for its capacity; the
+	// measurement's fields are netpath.Measurement's.
+	if m := b.Connectivity.Measurement; m != nil {
+		bt.findings = append(bt.findings, advice.WithPrefix(cp.Child("measurement").String(), bt.thresholds().Check(*m))...)
+	}
 	return nil
 }
 

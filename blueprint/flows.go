@@ -176,10 +176,6 @@ func allowFor(clients []firewall.Peer) string {
 	return allowSiteInside
 }
 
-// CodeFlowNotAllowed is the finding for a flow the bundle's configs make
-// that no firewall rule of the plan lets through.
-const CodeFlowNotAllowed advice.Code = "blueprint/flow-not-allowed"
-
 // checkFlows reports, at the field that brings each flow about, every
 // protocol, port and pair of ends of a flow that no rule allows.
 func checkFlows(flows []Flow, rules firewall.RuleSet) []advice.Finding {
@@ -202,7 +198,7 @@ func checkFlows(flows []Flow, rules firewall.RuleSet) []advice.Finding {
 			}
 		}
 		if len(missing) > 0 {
-			fs = append(fs, advice.Finding{Level: advice.Error, Code: CodeFlowNotAllowed, Field: f.Field, Ref: f.Ref,
+			fs = append(fs, advice.Finding{Level: advice.Error, Code: firewall.CodeFlowNotAllowed, Field: f.Field, Ref: f.Ref,
 				Message: fmt.Sprintf("%s (%s): no firewall rule allows %s", f.Name, f.Why, strings.Join(missing, "; "))})
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hybridkit/hybridkit/advice"
 	"github.com/hybridkit/hybridkit/blueprint"
@@ -55,8 +56,7 @@ var codeReach = map[string]reach{
 		b.Cluster.Region, b.Cluster.EndpointHost = "us-gov-west-1", dnsplan.Domain{}
 		b.VPC.Subnets[0].AZ, b.VPC.Subnets[1].AZ = "us-gov-west-1a", "us-gov-west-1b"
 	}},
-	"blueprint/flow-not-allowed": {never: "the blueprint writes a rule for every flow it derives; TestEveryFlowHasItsRule removes each rule in turn and sees the check report its flow"},
-	"blueprint/no-mtu-probe":     {mutate: func(*blueprint.Blueprint) {}},
+	"blueprint/no-mtu-probe": {mutate: func(*blueprint.Blueprint) {}},
 	"blueprint/no-profile": {mutate: func(b *blueprint.Blueprint) {
 		b.Credentials.Provider, b.Credentials.SSM = nodeconfig.ProviderIAMRolesAnywhere, nil
 		b.Credentials.IAMRolesAnywhere = &blueprint.RolesAnywhereCredentials{TrustAnchorARN: "arn:aws:rolesanywhere:ap-northeast-2:111122223333:trust-anchor/0123abcd-0123-4567-89ab-0123456789ab"}
@@ -148,7 +148,12 @@ var codeReach = map[string]reach{
 	"netplan/docker-bridge-range": {mutate: func(b *blueprint.Blueprint) {
 		b.Site.RemotePodNetwork = netip.MustParsePrefix("172.17.0.0/16")
 	}},
-	"firewall/istio-15004":            {never: neverOwnRules},
+	"firewall/istio-15004":       {never: neverOwnRules},
+	"firewall/istio-in-pod-port": {never: neverOwnRules},
+	"firewall/flow-not-allowed":  {never: "the blueprint writes a rule for every flow it derives; TestEveryFlowHasItsRule removes each rule in turn and sees the check report its flow"},
+	"netpath/below-baseline": {mutate: func(b *blueprint.Blueprint) {
+		b.Connectivity.Measurement = &netpath.Measurement{Latency: 20 * time.Millisecond, Measured: []string{"latency"}}
+	}},
 	"netpath/jumbo-frames-claim":      {mutate: func(b *blueprint.Blueprint) { b.Site.NodeMTU = 9000 }},
 	"firewall/kubelet-port-direction": {never: neverOwnRules},
 	"netplan/no-remote-pod-network":   {errPath: "site.remotePodNetwork", mutate: func(b *blueprint.Blueprint) { b.Site.RemotePodNetwork = netip.Prefix{} }},
@@ -185,6 +190,8 @@ var codeReach = map[string]reach{
 	"nodeconfig/topology-without-cpu-manager": {never: neverOwnNodeConfig},
 
 	// placement
+	"placement/autoscaler-version":       {never: "the blueprint's Cluster Autoscaler takes its image from the table of the cluster's minor"},
+	"placement/autoscaler-discovery":     {never: "the blueprint's Cluster Autoscaler discovers its groups by the cluster's own tag"},
 	"placement/autoscaler-hybrid-nodes":  {never: "the blueprint's Cluster Autoscaler scales cloud node groups only (placement.Autoscaler.ScaleHybridNodes is no blueprint field)"},
 	"placement/extended-resource-limits": {never: neverOwnPodSpec},
 	"placement/gpu-without-toleration":   {never: neverOwnPodSpec},

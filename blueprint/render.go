@@ -287,12 +287,11 @@ func (r *renderer) workloads(gpuPool int) ([]runtime.Object, error) {
 	return append(objs, web, crit), nil
 }
 
-// lintWorkloads runs placement.Lint on each example workload against the
-// cluster's nodes (the hybrid pools with the labels nodeadm adds, and an
-// EC2 node in each VPC subnet's zone), with the findings on the blueprint
-// field that fed them, and adds AWS's rules for mixed clusters.
-func (r *renderer) lintWorkloads(objs []runtime.Object) {
-	b := r.bt.bp
+// nodeLabelSets are the label sets of the cluster's kinds of node: the
+// hybrid pools with the labels nodeadm adds, and an EC2 node in each VPC
+// subnet's zone.
+func (bt *built) nodeLabelSets() []map[string]string {
+	b := bt.bp
 	var nodes []map[string]string
 	for _, p := range b.NodePools {
 		l := poolLabels(b, p)
@@ -302,6 +301,15 @@ func (r *renderer) lintWorkloads(objs []runtime.Object) {
 	for _, s := range b.VPC.Subnets {
 		nodes = append(nodes, map[string]string{corev1.LabelTopologyZone: s.AZ})
 	}
+	return nodes
+}
+
+// lintWorkloads runs placement.Lint on each example workload against the
+// cluster's nodes (the hybrid pools with the labels nodeadm adds, and an
+// EC2 node in each VPC subnet's zone), with the findings on the blueprint
+// field that fed them, and adds AWS's rules for mixed clusters.
+func (r *renderer) lintWorkloads(objs []runtime.Object) {
+	nodes := r.bt.nodeLabelSets()
 	wp := r.bt.fp.Child("workloads")
 	for _, o := range objs {
 		var spec corev1.PodSpec
@@ -323,7 +331,7 @@ func (r *renderer) lintWorkloads(objs []runtime.Object) {
 	// The remote pod network is registered with the cluster and routed
 	// from the VPC (RoutingPlan), so webhooks may run on either side;
 	// every NodeConfig carries the site's zone label.
-	mixed := placement.MixedCluster{PodNetworkRoutable: b.Site.RemotePodNetwork.IsValid(), HybridZoneLabelled: true}
+	mixed := placement.MixedCluster{PodNetworkRoutable: r.bt.bp.Site.RemotePodNetwork.IsValid(), HybridZoneLabelled: true}
 	r.bt.findings = append(r.bt.findings, mixed.Lint()...)
 }
 

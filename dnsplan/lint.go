@@ -1,6 +1,7 @@
 package dnsplan
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,7 +74,7 @@ func (p Plan) Lint() []advice.Finding {
 		}
 		if s := d.String(); s == "amazonaws.com" || s == "eks.amazonaws.com" || s == "api.aws" {
 			add(advice.Info, CodeBroadForward, field.NewPath("onPrem", "forwardToAws").Index(i), "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html",
-				"forwarding all of %s sends every EKS and AWS API name (other clusters, eks.%s.amazonaws.com, hybrid-assets.eks.amazonaws.com) through the inbound endpoint: it works, but costs endpoint capacity; forward the cluster's endpoint name instead", d, p.Region)
+				"forwarding all of %s sends every EKS and AWS API name (other clusters, eks.%s.amazonaws.com, hybrid-assets.eks.amazonaws.com) through the inbound endpoint: it works, but costs endpoint capacity; forward the cluster's endpoint name instead", d, cmp.Or(p.Region, "<region>"))
 		}
 	}
 	if p.OnPrem.Policy == ForwardFirst && len(p.OnPrem.ForwardToAWS) > 0 {

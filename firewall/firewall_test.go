@@ -272,6 +272,8 @@ func TestLintRules(t *testing.T) {
 		{"guide's 10250 direction", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(10250), Direction: firewall.Outbound, From: node, To: cluster, Purpose: "kubelet"}, firewall.CodeKubeletDirection},
 		{"6443", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(6443), Direction: firewall.Outbound, From: node, To: cluster, Purpose: "api"}, firewall.CodeAPIPort6443},
 		{"mixer", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(15004), Direction: firewall.Internal, From: pod, To: pod, Purpose: "mixer"}, firewall.CodeIstioMixer},
+		{"sidecar outbound redirect 15001", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(15001), Direction: firewall.Internal, From: pod, To: pod, Purpose: "envoy"}, firewall.CodeIstioInPod},
+		{"sidecar inbound redirect 15006", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(15006), Direction: firewall.Internal, From: pod, To: pod, Purpose: "envoy"}, firewall.CodeIstioInPod},
 		{"felix 9099", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(9099), Direction: firewall.Internal, From: node, To: node, Purpose: "metrics"}, firewall.CodeCalicoFelixPort},
 		{"guide's sg-hybrid-nodes", firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(443), Direction: firewall.Outbound, From: firewall.PeerSecurityGroup("sg-0123456789abcdef0"), To: cluster, Purpose: "api"}, firewall.CodeOnPremSecurityGroup},
 	}
@@ -280,6 +282,39 @@ func TestLintRules(t *testing.T) {
 		if len(fs) != 1 || fs[0].Code != tt.code || fs[0].Field != "rules[0]" || !strings.HasPrefix(fs[0].Ref, "https://") {
 			t.Errorf("%s: %v", tt.name, fs)
 		}
+	}
+}
+
+// TestLintRulesOtherSide: the rules next to the linted ones pass.
+func TestLintRulesOtherSide(t *testing.T) {
+	node, cluster := firewall.PeerRole(netplan.RoleRemoteNode), firewall.PeerClusterENIs()
+	pod := firewall.PeerRole(netplan.RoleRemotePod)
+	outbound := firewall.Rule{Protocol: firewall.ProtoTCP, Ports: firewall.Port(10250), Direction: firewall.Outbound, From: node, To: cluster, Purpose: "kubelet"}
+	tests := []struct {
+		name string
+		rs   firewall.RuleSet
+	}{
+		{"10250 outbound beside 10250 inbound", firewall.RuleSet{outbound, {Protocol: firewall.ProtoTCP, Ports: firewall.Port(10250), Direction: firewall.Inbound, From: cluster, To: node, Purpose: "kubelet"}}},
+		{"10250 outbound beside an inbound range holding it", firewall.RuleSet{outbound, {Protocol: firewall.ProtoTCP, Ports: firewall.Ports(10000, 11000), Direction: firewall.Inbound, From: cluster, To: node, Purpose: "kubelet"}}},
+		{"10250 outbound beside an inbound rule for every port", firewall.RuleSet{outbound, {Protocol: firewall.ProtoTCP, Direction: firewall.Inbound, From: cluster, To: node, Purpose: "all"}}},
+		{"15008 HBONE", firewall.RuleSet{{Protocol: firewall.ProtoTCP, Ports: firewall.Port(15008), Direction: firewall.Internal, From: pod, To: pod, Purpose: "hbone"}}},
+		{"15002", firewall.RuleSet{{Protocol: firewall.ProtoTCP, Ports: firewall.Port(15002), Direction: firewall.Internal, From: pod, To: pod, Purpose: "x"}}},
+		{"15000-15010 range", firewall.RuleSet{{Protocol: firewall.ProtoTCP, Ports: firewall.Ports(15000, 15010), Direction: firewall.Internal, From: pod, To: pod, Purpose: "x"}}},
+		{"UDP 15001", firewall.RuleSet{{Protocol: firewall.ProtoUDP, Ports: firewall.Port(15001), Direction: firewall.Internal, From: pod, To: pod, Purpose: "x"}}},
+	}
+	for _, tt := range tests {
+		if fs := firewall.LintRules(tt.rs); len(fs) != 0 {
+			t.Errorf("%s: %v", tt.name, fs)
+		}
+	}
+	// 10250 inbound only below or above the range does not count.
+	rs := firewall.RuleSet{outbound, {Protocol: firewall.ProtoTCP, Ports: firewall.Ports(10251, 11000), Direction: firewall.Inbound, From: cluster, To: node, Purpose: "x"}}
+	if fs := firewall.LintRules(rs); len(fs) != 1 || fs[0].Code != firewall.CodeKubeletDirection {
+		t.Errorf("range above 10250: %v", fs)
+	}
+	rs[1].Ports = firewall.Ports(10000, 10249)
+	if fs := firewall.LintRules(rs); len(fs) != 1 || fs[0].Code != firewall.CodeKubeletDirection {
+		t.Errorf("range below 10250: %v", fs)
 	}
 }
 

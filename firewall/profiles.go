@@ -1,6 +1,7 @@
 package firewall
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -16,11 +17,18 @@ const (
 	CodeKubeletDirection advice.Code = "firewall/kubelet-port-direction"
 	CodeAPIPort6443      advice.Code = "firewall/api-port-6443"
 	CodeIstioMixer       advice.Code = "firewall/istio-15004"
-	CodeCalicoFelixPort  advice.Code = "firewall/calico-9099"
+	// CodeIstioInPod: 15001 or 15006, the sidecar's redirect targets,
+	// which traffic reaches only inside the pod.
+	CodeIstioInPod      advice.Code = "firewall/istio-in-pod-port"
+	CodeCalicoFelixPort advice.Code = "firewall/calico-9099"
 	// CodeOnPremSecurityGroup: a rule names the hybrid side by a security
 	// group, which can hold no hybrid node.
 	CodeOnPremSecurityGroup advice.Code = "firewall/on-prem-security-group"
 )
+
+// CodeFlowNotAllowed is the finding for a flow a deployment makes (its
+// configs send it, or EKS needs it) that no firewall rule lets through.
+const CodeFlowNotAllowed advice.Code = "firewall/flow-not-allowed"
 
 func finding(l advice.Level, code advice.Code, at *field.Path, msg, ref string) advice.Finding {
 	return advice.Finding{Level: l, Code: code, Field: at.String(), Message: msg, Ref: ref}
@@ -400,14 +408,15 @@ func StubDomainProfile(servers []netip.Addr, hybridPods bool) RuleSet {
 
 // LintRules reports rules that repeat the adoption guide's mistakes: the
 // kubelet port only in the outbound direction, 6443 towards EKS (its
-// endpoint listens on 443 only), Istio's 15004 (Mixer, removed in 1.8),
+// endpoint listens on 443 only), Istio's 15004 (Mixer, removed in 1.8)
+// and its in-pod redirect ports 15001 and 15006,
 // Calico's 9099 labelled as metrics (it is Felix's health port), and a
 // security group as the on-premises end of a flow.
 func LintRules(rs RuleSet) []advice.Finding {
 	var fs []advice.Finding
 	kubeletIn := false
 	for _, r := range rs {
-		if r.Protocol == ProtoTCP && r.Ports == Port(10250) && r.Direction == Inbound {
+		if r.Protocol == ProtoTCP && r.Ports.covers(10250) && r.Direction == Inbound {
 			kubeletIn = true
 		}
 	}
@@ -420,6 +429,8 @@ func LintRules(rs RuleSet) []advice.Finding {
 			fs = append(fs, finding(advice.Warning, CodeAPIPort6443, at, "the EKS API endpoint listens on 443 only; a 6443 rule opens a port nothing uses", refEKSNetworking))
 		case r.Protocol == ProtoTCP && r.Ports == Port(15004):
 			fs = append(fs, finding(advice.Warning, CodeIstioMixer, at, "15004 was Mixer's policy port, removed in Istio 1.8; today it is a debug port reachable only inside the pod and needs no firewall rule", refIstio))
+		case r.Protocol == ProtoTCP && (r.Ports == Port(15001) || r.Ports == Port(15006)):
+			fs = append(fs, finding(advice.Info, CodeIstioInPod, at, fmt.Sprintf("%d is where the sidecar's iptables rules redirect the pod's own traffic, inside the pod: it needs no firewall rule (the mesh's traffic between pods uses the application's ports, or 15008 with HBONE)", r.Ports.First), refIstio))
 		case r.Protocol == ProtoTCP && r.Ports == Port(9099):
 			fs = append(fs, finding(advice.Info, CodeCalicoFelixPort, at, "9099 is Felix's health port, checked on the node itself; Felix metrics are 9091", refCalico))
 		}

@@ -77,6 +77,12 @@ func Ports(first, last uint16) PortRange { return PortRange{First: first, Last: 
 // All reports whether the range is "every port".
 func (r PortRange) All() bool { return r == PortRange{} }
 
+// covers reports whether port is in the range (every port is in the zero
+// range).
+func (r PortRange) covers(port uint16) bool {
+	return r.All() || r.First <= port && port <= r.Last
+}
+
 // String returns "10250", "30000-32767" or "all".
 func (r PortRange) String() string {
 	switch {

@@ -3,7 +3,6 @@ package firewall
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/hybridkit/hybridkit/netplan"
 	"net/netip"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/hybridkit/hybridkit/internal/shellscript"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
+	"github.com/hybridkit/hybridkit/netplan"
 )
 
 // IPPermission has the shape of the EC2 API's IpPermission (aws-sdk-go-v2

@@ -13,6 +13,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hybridkit/hybridkit/advice"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 )
 
@@ -142,6 +143,70 @@ func (t Thresholds) Grade(m Measurement) []MetricGrade {
 		out = append(out, MetricGrade{"bandwidth", formatBps(m.Bandwidth), lowerIsBetter(-m.Bandwidth, -t.Bandwidth[0], -t.Bandwidth[1])})
 	}
 	return out
+}
+
+// CodeBelowBaseline is the finding for a measured metric outside the
+// baseline's good band.
+const CodeBelowBaseline advice.Code = "netpath/below-baseline"
+
+// Check grades m and returns a finding for every metric that is not good:
+// a Warning in the warning band, an Error beyond it, at the metric's field
+// of Measurement ("latency", "jitter", "lossPpm", "bandwidthBps"). A
+// Measurement with nothing measured returns none.
+func (t Thresholds) Check(m Measurement) []advice.Finding {
+	var fs []advice.Finding
+	for _, g := range t.Grade(m) {
+		if g.Grade == GradeGood {
+			continue
+		}
+		lvl := advice.Warning
+		if g.Grade == GradeCritical {
+			lvl = advice.Error
+		}
+		good, bad := t.bounds(g.Metric)
+		fs = append(fs, advice.Finding{Level: lvl, Code: CodeBelowBaseline, Field: field.NewPath(metricField(g.Metric)).String(),
+			Message: fmt.Sprintf("%s %s is %s: the baseline is good %s %s, critical %s %s", g.Metric, g.Value, g.Grade, betterWord(g.Metric), good, worseWord(g.Metric), bad),
+			Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html#hybrid-nodes-networking-min-reqs"})
+	}
+	return fs
+}
+
+// metricField maps Grade's metric names to Measurement's JSON fields.
+func metricField(metric string) string {
+	switch metric {
+	case "loss":
+		return "lossPpm"
+	case "bandwidth":
+		return "bandwidthBps"
+	}
+	return metric
+}
+
+// bounds formats the two bounds of a metric's warning band.
+func (t Thresholds) bounds(metric string) (good, bad string) {
+	switch metric {
+	case "latency":
+		return t.Latency[0].String(), t.Latency[1].String()
+	case "jitter":
+		return t.Jitter[0].String(), t.Jitter[1].String()
+	case "loss":
+		return formatPPM(t.LossPPM[0]), formatPPM(t.LossPPM[1])
+	}
+	return formatBps(t.Bandwidth[0]), formatBps(t.Bandwidth[1])
+}
+
+func betterWord(metric string) string {
+	if metric == "bandwidth" {
+		return "above"
+	}
+	return "below"
+}
+
+func worseWord(metric string) string {
+	if metric == "bandwidth" {
+		return "below"
+	}
+	return "above"
 }
 
 func formatPPM(ppm int64) string {

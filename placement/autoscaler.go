@@ -1,6 +1,7 @@
 package placement
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -174,4 +175,95 @@ func (a Autoscaler) Objects() ([]runtime.Object, []advice.Finding, error) {
 			Ref:     "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-remove.html"})
 	}
 	return []runtime.Object{sa, cr, role, crb, rb, dep}, fs, nil
+}
+
+// Codes of CheckAutoscaler.
+const (
+	CodeAutoscalerVersion   advice.Code = "placement/autoscaler-version"
+	CodeAutoscalerDiscovery advice.Code = "placement/autoscaler-discovery"
+)
+
+// CheckAutoscaler reads the pod spec of a Cluster Autoscaler written by
+// hand and reports an image whose minor version is not the cluster's
+// (kubernetesVersion, "1.33"; empty checks that it is a minor EKS
+// supports at all) and Auto Scaling group discovery by the enabled tag
+// alone, which adopts every tagged group of the account and region, the
+// other clusters' included (clusterName, when given, is the tag to add).
+// Containers that do not run AutoscalerImage are not looked at. Findings'
+// fields are relative to the pod spec.
+func CheckAutoscaler(spec corev1.PodSpec, clusterName, kubernetesVersion string) []advice.Finding {
+	var fs []advice.Finding
+	for i, c := range spec.Containers {
+		ref, err := imageref.Parse(c.Image)
+		if err != nil || ref.Registry+"/"+ref.Repository != AutoscalerImage {
+			continue
+		}
+		cp := field.NewPath("containers").Index(i)
+		if f, ok := checkAutoscalerTag(cp.Child("image"), ref.Tag, kubernetesVersion); ok {
+			fs = append(fs, f)
+		}
+		args := append(append([]string{}, c.Command...), c.Args...)
+		for j, a := range args {
+			v, ok := strings.CutPrefix(a, "--node-group-auto-discovery=")
+			if !ok || !strings.HasPrefix(v, "asg:tag=") {
+				continue
+			}
+			tags := strings.Split(strings.TrimPrefix(v, "asg:tag="), ",")
+			named := false
+			for _, t := range tags {
+				k, _, _ := strings.Cut(t, "=")
+				if strings.HasPrefix(k, "k8s.io/cluster-autoscaler/") && k != "k8s.io/cluster-autoscaler/enabled" {
+					named = true
+				}
+			}
+			if named {
+				continue
+			}
+			at := cp.Child("command").Index(j)
+			if j >= len(c.Command) {
+				at = cp.Child("args").Index(j - len(c.Command))
+			}
+			want := "k8s.io/cluster-autoscaler/<cluster>"
+			if clusterName != "" {
+				want = "k8s.io/cluster-autoscaler/" + clusterName
+			}
+			fs = append(fs, advice.Finding{Level: advice.Warning, Code: CodeAutoscalerDiscovery, Field: at.String(),
+				Message: fmt.Sprintf("Auto Scaling groups are discovered by %s alone: the autoscaler adopts every tagged group in the account and region, other clusters' too; add the cluster's tag %s. It scales EC2 Auto Scaling groups only, never hybrid nodes", advice.Quote(strings.TrimPrefix(v, "asg:tag=")), want),
+				Ref:     "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-1.36.1/cluster-autoscaler/cloudprovider/aws/README.md#auto-discovery-setup"})
+		}
+	}
+	return fs
+}
+
+// checkAutoscalerTag compares the image tag's minor with the cluster's.
+func checkAutoscalerTag(at *field.Path, tag, kubernetesVersion string) (advice.Finding, bool) {
+	const ref = "https://github.com/kubernetes/autoscaler/tree/cluster-autoscaler-1.36.1/cluster-autoscaler#releases"
+	parts := strings.SplitN(strings.TrimPrefix(tag, "v"), ".", 3)
+	if len(parts) < 2 {
+		return advice.Finding{}, false
+	}
+	minor := parts[0] + "." + parts[1]
+	switch {
+	case kubernetesVersion != "" && minor != kubernetesVersion:
+		return advice.Finding{Level: advice.Warning, Code: CodeAutoscalerVersion, Field: at.String(),
+			Message: fmt.Sprintf("autoscaler %s is for Kubernetes %s and the cluster runs %s: each autoscaler release supports its own minor only; use %s", advice.Quote(tag), minor, kubernetesVersion, autoscalerTagFor(kubernetesVersion)),
+			Ref:     ref}, true
+	case kubernetesVersion == "":
+		if _, ok := ivalidation.LookupKubernetesMinor(minor); !ok {
+			ms := ivalidation.KubernetesMinors()
+			return advice.Finding{Level: advice.Warning, Code: CodeAutoscalerVersion, Field: at.String(),
+				Message: fmt.Sprintf("autoscaler %s is for Kubernetes %s, which EKS no longer supports (%s to %s); use the release for the cluster's minor", advice.Quote(tag), minor, ms[0].Version, ms[len(ms)-1].Version),
+				Ref:     ref}, true
+		}
+	}
+	return advice.Finding{}, false
+}
+
+// autoscalerTagFor names the image for a cluster minor, or says how to
+// find it when the minor is not one EKS supports.
+func autoscalerTagFor(kubernetesVersion string) string {
+	if m, ok := ivalidation.LookupKubernetesMinor(kubernetesVersion); ok {
+		return AutoscalerImage + ":" + m.AutoscalerTag
+	}
+	return "the newest " + kubernetesVersion + " release"
 }

@@ -297,3 +297,65 @@ func TestMixedClusterLint(t *testing.T) {
 		t.Errorf("HybridZoneLabels = %v %v", l, err)
 	}
 }
+
+// TestCheckAutoscaler: a hand-written Cluster Autoscaler is checked for an
+// image of another minor than the cluster's (or of no minor EKS supports)
+// and for discovery by the enabled tag alone; other containers are left
+// alone.
+func TestCheckAutoscaler(t *testing.T) {
+	ca := func(image string, command, args []string) corev1.PodSpec {
+		return corev1.PodSpec{Containers: []corev1.Container{
+			{Name: "sidecar", Image: "busybox:1.36", Args: []string{"--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled"}},
+			{Name: "cluster-autoscaler", Image: image, Command: command, Args: args},
+		}}
+	}
+	const img = placement.AutoscalerImage
+	enabledOnly := "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled"
+	both := "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/gpu-hybrid-cluster"
+	type want struct {
+		code  advice.Code
+		field string
+		text  string
+	}
+	tests := []struct {
+		name    string
+		spec    corev1.PodSpec
+		cluster string
+		version string
+		want    []want
+	}{
+		{"guide's v1.28 on 1.33", ca(img+":v1.28.0", nil, []string{both}), "gpu-hybrid-cluster", "1.33",
+			[]want{{placement.CodeAutoscalerVersion, "containers[1].image", img + ":v1.33.6"}}},
+		{"matching minor", ca(img+":v1.33.0", nil, []string{both}), "gpu-hybrid-cluster", "1.33", nil},
+		{"next minor", ca(img+":v1.34.5", nil, []string{both}), "gpu-hybrid-cluster", "1.33",
+			[]want{{placement.CodeAutoscalerVersion, "containers[1].image", "the cluster runs 1.33"}}},
+		{"no cluster version, unsupported minor", ca(img+":v1.28.0", nil, []string{both}), "", "",
+			[]want{{placement.CodeAutoscalerVersion, "containers[1].image", "1.32 to 1.36"}}},
+		{"no cluster version, supported minor", ca(img+":v1.32.7", nil, []string{both}), "", "", nil},
+		{"tag without a minor", ca(img+":latest", nil, []string{both}), "", "1.33", nil},
+		{"enabled tag alone in args", ca(img+":v1.33.6", nil, []string{"--v=4", enabledOnly}), "gpu-hybrid-cluster", "1.33",
+			[]want{{placement.CodeAutoscalerDiscovery, "containers[1].args[1]", "k8s.io/cluster-autoscaler/gpu-hybrid-cluster"}}},
+		{"enabled tag alone in command", ca(img+":v1.33.6", []string{"./cluster-autoscaler", enabledOnly}, []string{"--v=4"}), "", "1.33",
+			[]want{{placement.CodeAutoscalerDiscovery, "containers[1].command[1]", "k8s.io/cluster-autoscaler/<cluster>"}}},
+		{"enabled tag alone after command", ca(img+":v1.33.6", []string{"./cluster-autoscaler"}, []string{enabledOnly}), "x", "1.33",
+			[]want{{placement.CodeAutoscalerDiscovery, "containers[1].args[0]", "k8s.io/cluster-autoscaler/x"}}},
+		{"cluster tag alone", ca(img+":v1.33.6", nil, []string{"--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/gpu-hybrid-cluster"}), "", "1.33", nil},
+		{"explicit groups", ca(img+":v1.33.6", nil, []string{"--nodes=1:10:my-asg"}), "", "1.33", nil},
+		{"another image", ca("example.com/cluster-autoscaler:v1.28.0", nil, []string{enabledOnly}), "", "1.33", nil},
+		{"unparsable image", ca("UPPER CASE", nil, []string{enabledOnly}), "", "1.33", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := placement.CheckAutoscaler(tt.spec, tt.cluster, tt.version)
+			if len(fs) != len(tt.want) {
+				t.Fatalf("CheckAutoscaler = %v, want %d findings", fs, len(tt.want))
+			}
+			for i, w := range tt.want {
+				f := fs[i]
+				if f.Code != w.code || f.Field != w.field || f.Level != advice.Warning || !strings.Contains(f.Message, w.text) || !strings.HasPrefix(f.Ref, "https://github.com/kubernetes/autoscaler/") {
+					t.Errorf("finding %d = %+v, want %s at %s containing %q", i, f, w.code, w.field, w.text)
+				}
+			}
+		})
+	}
+}
