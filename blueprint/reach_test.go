@@ -48,8 +48,26 @@ func setOS(os string) func(*blueprint.Blueprint) {
 	return func(b *blueprint.Blueprint) { b.NodePools[0].OS = os }
 }
 
+// neverInspect: inspect's own codes grade files and command output from
+// elsewhere; the reference bundle inspects clean (examples/inspect's
+// round-trip test).
+const neverInspect = "inspect reads files from elsewhere; a rendered bundle inspects clean (examples/inspect TestReferenceBundleInspectsClean)"
+
 // codeReach classifies every finding code a library package declares.
 var codeReach = map[string]reach{
+	// inspect
+	"inspect/bundle-file-changed":          {never: neverInspect},
+	"inspect/bundle-file-missing":          {never: neverInspect},
+	"inspect/context-mismatch":             {never: neverInspect},
+	"inspect/incomplete":                   {never: neverInspect},
+	"inspect/invalid":                      {never: neverInspect},
+	"inspect/network-overlap":              {never: neverInspect},
+	"inspect/no-route-to-remote-network":   {never: neverInspect},
+	"inspect/node-outside-remote-networks": {never: neverInspect},
+	"inspect/parse-error":                  {never: neverInspect},
+	"inspect/unchecked-object":             {never: neverInspect},
+	"inspect/unknown-kind":                 {never: neverInspect},
+
 	// blueprint
 	"blueprint/no-activation": {mutate: func(b *blueprint.Blueprint) { b.Credentials.SSM = nil }},
 	"blueprint/no-cost-explorer": {mutate: func(b *blueprint.Blueprint) {

@@ -200,7 +200,6 @@ func (p *Plan) Default() {
 	}
 }
 
-// forwardTargets returns where the site sends ForwardToAWS: the override,
 // defaulted returns a copy of p with Default applied, sharing no memory
 // Default writes: every entry point reads the plan through it, so a zero
 // field means its default and the caller's plan is never changed.
@@ -213,6 +212,7 @@ func (p Plan) defaulted() Plan {
 	return p
 }
 
+// forwardTargets returns where the site sends ForwardToAWS: the override,
 // or the inbound endpoint's IPs.
 func (p Plan) forwardTargets() []netip.Addr {
 	if len(p.OnPrem.ForwardTargets) > 0 {
