@@ -19,6 +19,7 @@ import (
 	"github.com/hybridkit/hybridkit/firewall"
 	"github.com/hybridkit/hybridkit/gpu"
 	"github.com/hybridkit/hybridkit/inspect"
+	"github.com/hybridkit/hybridkit/internal/testkit"
 	"github.com/hybridkit/hybridkit/netpath"
 	"github.com/hybridkit/hybridkit/netplan"
 	"github.com/hybridkit/hybridkit/nodeconfig"
@@ -528,6 +529,20 @@ func TestContainerd(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(t, fs, want{gpu.CodeNoNVIDIARuntime, advice.Error, "plugins", 0})
+
+	// What containerd 1.x prints for `config dump` of the rendered
+	// containerd 1.x config (every default filled in) is a root config
+	// and inspects as clean as the file.
+	root1, err := gpu.RenderContainerd(gpu.TargetContainerd1, gpu.DefaultContainerdOptions(gpu.TargetContainerd1, "ap-northeast-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump := testkit.ContainerdDump(t, func(string) []byte { return root1 }, nil)
+	kind, fs, err := inspect.File("dump.toml", dump)
+	if err != nil || kind != inspect.KindContainerd {
+		t.Fatalf("config dump: kind %s, %v", kind, err)
+	}
+	check(t, fs)
 }
 
 // A bundle.json is checked against the files given with it.
@@ -630,4 +645,27 @@ func TestFindingString(t *testing.T) {
 	if s := fs[0].String(); !strings.HasPrefix(s, "info: conf/named.conf:2: zone[eks.amazonaws.com]: forwarding all of eks.amazonaws.com") {
 		t.Errorf("String() = %s", s)
 	}
+}
+
+// `kubectl get -o json` prints a List: its items are checked with the
+// line of the field in the JSON.
+func TestKubectlJSONList(t *testing.T) {
+	list := []byte(`{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {
+      "apiVersion": "v1",
+      "kind": "Pod",
+      "metadata": {"name": "gpu"},
+      "spec": {"containers": [{"name": "c", "image": "nvidia/cuda:12.4.1-base-ubuntu22.04", "resources": {"limits": {"nvidia.com/gpu": "1"}}}]}
+    }
+  ]
+}
+`)
+	kind, fs, err := inspect.File("pods.json", list)
+	if err != nil || kind != inspect.KindManifests {
+		t.Fatalf("kind %s, %v", kind, err)
+	}
+	check(t, fs, want{placement.CodeGPUWithoutToleration, advice.Warning, "items[0].spec.tolerations", 9})
 }
