@@ -63,9 +63,10 @@ func Lits(ss ...string) []Word {
 
 // Script accumulates a bash script. The zero value is not usable; call New.
 type Script struct {
-	buf  bytes.Buffer
-	vars map[string]bool
-	errs []string
+	buf    bytes.Buffer
+	vars   map[string]bool
+	errs   []string
+	onExit []string
 }
 
 // New starts a script with a shebang, the title as a comment and strict
