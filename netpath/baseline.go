@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hybridkit/hybridkit/advice"
@@ -350,6 +351,9 @@ type MeasureOptions struct {
 	// (8450 under an 8500-byte node with VXLAN), so a don't-fragment ping
 	// sized for the node's path fails inside a pod before it leaves.
 	HostNetwork bool
+	// Affinity, when set, is the pod's affinity: cloud nodes, which carry
+	// no compute-type label, are the nodes NotIn the hybrid one.
+	Affinity *corev1.Affinity
 }
 
 // PodCommand returns the kubectl argument vector that runs cmd in a
@@ -367,6 +371,9 @@ func (o MeasureOptions) PodCommand(name string, cmd ...string) ([]string, error)
 	}
 	if o.HostNetwork {
 		spec["hostNetwork"] = true
+	}
+	if o.Affinity != nil {
+		spec["affinity"] = o.Affinity
 	}
 	// --quiet keeps kubectl's own lines ("pod … deleted") out of the
 	// command's output, which checks read.
