@@ -54,6 +54,7 @@ func (bt *built) buildFirewall() field.ErrorList {
 			From: firewall.PeerRole(netplan.RoleRemoteNode), To: firewall.PeerHost(p), Required: true, Profile: "verify",
 			Purpose: "the path MTU check pings the probe (verify/from-hybrid-node.sh)", Ref: refPathMTU}})
 	}
+	sets = append(sets, pocRules())
 	rules = firewall.Merge(sets...)
 	bt.rules = rules
 	bt.flowList = bt.flows()
@@ -116,5 +117,25 @@ func (bt *built) storagePaths() {
 			}
 			bt.findings = append(bt.findings, f)
 		}
+	}
+}
+
+// refPoC is the source of the PoC flows: the bundle's own script.
+const refPoC = "https://pkg.go.dev/github.com/hybridkit/hybridkit/poc"
+
+// pocRules let verify/poc.sh measure the link from the VPC: ICMP echo to
+// the hybrid nodes and pods, iperf3 (TCP 5201, iperf3's default port) to
+// the nodes. Optional: only the PoC needs them.
+func pocRules() firewall.RuleSet {
+	echo := uint8(8)
+	vpc := firewall.PeerRole(netplan.RoleVPC)
+	nodes, pods := firewall.PeerRole(netplan.RoleRemoteNode), firewall.PeerRole(netplan.RoleRemotePod)
+	return firewall.RuleSet{
+		{Protocol: firewall.ProtoICMP, ICMPType: &echo, Direction: firewall.Inbound, From: vpc, To: nodes, Profile: "verify",
+			Purpose: "the PoC link checks ping a hybrid node from a cloud node (verify/poc.sh)", Ref: refPoC},
+		{Protocol: firewall.ProtoICMP, ICMPType: &echo, Direction: firewall.Inbound, From: vpc, To: pods, Profile: "verify",
+			Purpose: "the PoC routing check pings a hybrid pod from a cloud pod (verify/poc.sh)", Ref: refPoC},
+		{Protocol: firewall.ProtoTCP, Ports: firewall.Port(5201), Direction: firewall.Inbound, From: vpc, To: nodes, Profile: "verify",
+			Purpose: "the PoC bandwidth check runs iperf3 from a cloud node to a hybrid node (verify/poc.sh)", Ref: refPoC},
 	}
 }

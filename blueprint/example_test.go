@@ -34,7 +34,7 @@ func ExampleRender() {
 		}
 	}
 	// Output:
-	// 4 NodeConfigs, 44 files, 11 finding(s)
+	// 4 NodeConfigs, 47 files, 11 finding(s)
 	// | Monthly cost | $12,686.12: hybrid nodes $12,613.12, cluster $73.00 |
 }
 

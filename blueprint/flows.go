@@ -104,6 +104,11 @@ func (bt *built) flows() []Flow {
 	}
 	out = append(out, Flow{Name: "nodeadm install", From: []firewall.Peer{nodes}, To: install, Protocols: tcp, Ports: port(443), Allow: allowInternet,
 		Why: "nodeadm downloads its artifacts and the EKS images", Ref: refEKSNetworking, Field: at(fp.Child("cluster", "region")), Optional: true})
+	out = append(out,
+		Flow{Name: "PoC pings", From: []firewall.Peer{vpc}, To: []firewall.Peer{nodes, pods}, Protocols: []firewall.Protocol{firewall.ProtoICMP}, Allow: allowSiteIn,
+			Why: "verify/poc.sh pings hybrid nodes from cloud nodes, hybrid pods from cloud pods", Ref: refPoC, Field: at(fp.Child("connectivity", "bandwidthGbps")), Optional: true},
+		Flow{Name: "PoC bandwidth check", From: []firewall.Peer{vpc}, To: []firewall.Peer{nodes}, Protocols: tcp, Ports: port(5201), Allow: allowSiteIn,
+			Why: "verify/poc.sh runs iperf3 from a cloud node to a hybrid node", Ref: refPoC, Field: at(fp.Child("connectivity", "bandwidthGbps")), Optional: true})
 	if p := b.Connectivity.MTUProbe; p.IsValid() {
 		out = append(out, Flow{Name: "MTU probe", From: []firewall.Peer{nodes}, To: []firewall.Peer{firewall.PeerHost(p)}, Protocols: []firewall.Protocol{firewall.ProtoICMP},
 			Allow: allowProbe, Why: "verify/from-hybrid-node.sh pings the probe with don't-fragment set", Ref: refPathMTU, Field: at(fp.Child("connectivity", "mtuProbe"))})

@@ -49,6 +49,7 @@ func Render(b Blueprint) (Bundle, []advice.Finding, error) {
 	r.dnsFiles()
 	r.firewallFiles()
 	r.verify()
+	r.pocFiles()
 	r.costFiles()
 	if r.err != nil {
 		return Bundle{}, nil, errors.New(redact(r.err.Error(), secret))
