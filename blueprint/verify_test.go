@@ -25,7 +25,7 @@ func TestMTUProbe(t *testing.T) {
 		t.Fatal("no verify/from-hybrid-node.sh")
 	}
 	testkit.CheckBash(t, f.Content)
-	for _, want := range []string{"ping -M do -s 8472 -c 3 -W 2 10.0.1.50", "if ping -M do -s 8473 -c 1 -W 2 10.0.1.50; then"} {
+	for _, want := range []string{"ping -M 'do' -s 8472 -c 3 -W 2 10.0.1.50", "if ping -M 'do' -s 8473 -c 1 -W 2 10.0.1.50; then"} {
 		if !strings.Contains(string(f.Content), want) {
 			t.Errorf("from-hybrid-node.sh lacks %q:\n%s", want, f.Content)
 		}

@@ -201,6 +201,11 @@ func AWSScript(p Plan) ([]byte, error) {
 		args = append(args, Ls("--resolver-endpoint-type", e.ResolverEndpointType, "--query", "ResolverEndpoint.Id", "--output", "text")...)
 		s.Capture(vars[e.Direction], append(args, region...)...)
 	}
+	if p.Inbound != nil {
+		s.Comment("The site's forwarders need the inbound endpoint; wait until it is OPERATIONAL.")
+		s.WaitFor("OPERATIONAL", 60, 10, slices.Concat(Ls("aws", "route53resolver", "get-resolver-endpoint", "--resolver-endpoint-id"), []shellscript.Word{R("INBOUND_ENDPOINT_ID")},
+			Ls("--query", "ResolverEndpoint.Status", "--output", "text"), region)...)
+	}
 	if p.Outbound != nil {
 		s.Comment("Rules need the outbound endpoint; wait until it is OPERATIONAL.")
 		s.WaitFor("OPERATIONAL", 60, 10, slices.Concat(Ls("aws", "route53resolver", "get-resolver-endpoint", "--resolver-endpoint-id"), []shellscript.Word{R("OUTBOUND_ENDPOINT_ID")},

@@ -112,17 +112,22 @@ func (d Domain) Within(parent Domain) bool {
 // Overlaps reports whether either name is within the other.
 func (d Domain) Overlaps(o Domain) bool { return d.Within(o) || o.Within(d) }
 
-// MarshalText returns the name without the trailing dot.
+// MarshalText returns the name without the trailing dot, and empty text
+// for the zero Domain, as netip.Addr does: a plan read with a rule that
+// names no domain still encodes, for Validate to report.
 func (d Domain) MarshalText() ([]byte, error) {
-	if d.name == "" {
-		return nil, fmt.Errorf("dnsplan: zero Domain")
-	}
 	return []byte(d.name), nil
 }
 
 // UnmarshalText parses text with ParseDomain, so a JSON or YAML document
-// cannot carry an invalid name.
+// cannot carry an invalid name. Empty text is the zero Domain (as for
+// netip.Addr), the value a missing key leaves too; Validate reports it
+// wherever a domain is required.
 func (d *Domain) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*d = Domain{}
+		return nil
+	}
 	v, err := ParseDomain(string(text))
 	if err != nil {
 		return err

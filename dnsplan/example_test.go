@@ -116,6 +116,7 @@ func ExampleAWSScript() {
 	// INBOUND_ENDPOINT_ID="$(aws route53resolver create-resolver-endpoint \
 	// OUTBOUND_ENDPOINT_ID="$(aws route53resolver create-resolver-endpoint \
 	// until [ "$(aws route53resolver get-resolver-endpoint \
+	// until [ "$(aws route53resolver get-resolver-endpoint \
 	// RULE_ID_1="$(aws route53resolver create-resolver-rule \
 	// aws route53resolver associate-resolver-rule \
 }

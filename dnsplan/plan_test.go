@@ -1,7 +1,9 @@
 package dnsplan_test
 
 import (
+	"encoding/json"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -243,9 +245,17 @@ func TestHostileNamesRefusedWithPath(t *testing.T) {
 			continue
 		}
 		doc := `{"region":"ap-northeast-2","rules":[{"name":"r","domain":` + jsonString(name) + `}],"onPrem":{"forwardToAws":["ok.example",` + jsonString(name) + `]}}`
-		_, err := dnsplan.ParsePlan([]byte(doc))
+		p, err := dnsplan.ParsePlan([]byte(doc))
+		if name == "" && err == nil {
+			// Empty text is the zero Domain, as a missing key is: it is
+			// Validate that refuses it, at the same paths.
+			err = p.Validate()
+		}
 		var fields []string
 		for _, e := range ivalidation.FieldErrors(err) {
+			if name == "" && !strings.HasSuffix(e.Field, ".domain") && !strings.HasPrefix(e.Field, "onPrem.forwardToAws") {
+				continue // the rest of this small plan is incomplete too
+			}
 			fields = append(fields, e.Field)
 		}
 		// In document order.
@@ -326,7 +336,45 @@ func TestDomain(t *testing.T) {
 		}
 	}
 	var z dnsplan.Domain
-	if _, err := z.MarshalText(); err == nil {
-		t.Error("the zero Domain marshals")
+	if text, err := z.MarshalText(); err != nil || len(text) != 0 {
+		t.Errorf("the zero Domain marshals as %q, %v; want empty text", text, err)
+	}
+	back := dnsplan.MustParseDomain("company.local")
+	if err := back.UnmarshalText(nil); err != nil || !back.IsZero() {
+		t.Errorf("empty text reads as %q, %v; want the zero Domain", back, err)
+	}
+}
+
+// TestParsedPlanWithoutDomainsEncodes: a rule or forwarded domain left
+// empty by the document ("rules:\n-", found by FuzzParsePlan) is the zero
+// Domain; the plan still encodes (as ""), reads back the same, and
+// Validate names each missing domain.
+func TestParsedPlanWithoutDomainsEncodes(t *testing.T) {
+	for _, doc := range []string{"rules:\n-", "rules: [{name: r}]\nonPrem: {forwardToAws: [null]}"} {
+		p, err := dnsplan.ParsePlan([]byte(doc))
+		if err != nil {
+			t.Fatalf("ParsePlan(%q): %v", doc, err)
+		}
+		js, err := json.Marshal(p)
+		if err != nil {
+			t.Fatalf("%q does not encode: %v", doc, err)
+		}
+		back, err := dnsplan.ParsePlan(js)
+		if err != nil || !reflect.DeepEqual(back, p) {
+			t.Fatalf("%s reads back as %+v, %v", js, back, err)
+		}
+		if !strings.Contains(string(js), `"domain":""`) {
+			t.Errorf("%s: the missing domain is not empty", js)
+		}
+		var found bool
+		for _, e := range p.ValidateAt(nil) {
+			found = found || e.Field == "rules[0].domain"
+		}
+		if !found {
+			t.Errorf("%q: Validate does not require rules[0].domain", doc)
+		}
+	}
+	if js, err := json.Marshal(dnsplan.MustParseDomain("company.local")); err != nil || string(js) != `"company.local"` {
+		t.Errorf("a Domain encodes as %s, %v", js, err)
 	}
 }

@@ -503,6 +503,9 @@ func ConnectivityScript(c Connectivity, r RoutingPlan, clusterName string) ([]by
 		}
 		args = append(args, shellscript.Lits("--query", "VpnConnection.VpnConnectionId", "--output", "text")...)
 		s.Capture("VPN_ID", append(args, region...)...)
+		s.Comment("The tunnels come up once the VPN connection is available; its customer gateway configuration\n(aws ec2 describe-vpn-connections) then holds what the on-premises device needs.")
+		s.WaitFor("available", waitAttempts, waitInterval, slices.Concat(shellscript.Lits("aws", "ec2", "describe-vpn-connections", "--vpn-connection-ids"), []shellscript.Word{shellscript.Ref("VPN_ID")},
+			shellscript.Lits("--query", "VpnConnections[0].State", "--output", "text"), region)...)
 	}
 	s.Blank()
 	s.Comment("VPC routes: every remote node and pod network goes to the Transit Gateway.")

@@ -347,7 +347,7 @@ func TestConnectivityScripts(t *testing.T) {
 		}},
 		{"connectivity-vpn.golden.sh", referenceVPN(), []string{
 			"ec2 create-transit-gateway", "ec2 describe-transit-gateways", "ec2 create-transit-gateway-vpc-attachment",
-			"ec2 create-customer-gateway", "ec2 create-vpn-connection",
+			"ec2 create-customer-gateway", "ec2 create-vpn-connection", "ec2 describe-vpn-connections",
 			"ec2 describe-transit-gateway-vpc-attachments", "ec2 create-route", "ec2 create-route", "ec2 create-route", "ec2 create-route",
 		}},
 	} {
@@ -367,6 +367,7 @@ func TestConnectivityScripts(t *testing.T) {
 				"create-direct-connect-gateway": "5f294f92-bafb-4011-916d-9b0bec0c6a40", "create-customer-gateway": "cgw-0123456789abcdef0",
 				"create-vpn-connection":     "vpn-0123456789abcdef0",
 				"describe-transit-gateways": "available", "describe-transit-gateway-vpc-attachments": "available",
+				"describe-vpn-connections": "available",
 			})
 			var got []string
 			for _, c := range calls {

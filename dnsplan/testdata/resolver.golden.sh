@@ -59,6 +59,17 @@ OUTBOUND_ENDPOINT_ID="$(aws route53resolver create-resolver-endpoint \
     --query ResolverEndpoint.Id \
     --output text \
     --region ap-northeast-2)"
+# The site's forwarders need the inbound endpoint; wait until it is OPERATIONAL.
+attempt=0
+until [ "$(aws route53resolver get-resolver-endpoint \
+      --resolver-endpoint-id "${INBOUND_ENDPOINT_ID}" \
+      --query ResolverEndpoint.Status \
+      --output text \
+      --region ap-northeast-2)" = OPERATIONAL ]; do
+  attempt=$((attempt + 1))
+  if [ "$attempt" -ge 60 ]; then echo 'timed out waiting for OPERATIONAL' >&2; exit 1; fi
+  sleep 10
+done
 # Rules need the outbound endpoint; wait until it is OPERATIONAL.
 attempt=0
 until [ "$(aws route53resolver get-resolver-endpoint \

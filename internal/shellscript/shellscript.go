@@ -277,10 +277,22 @@ func quote(s string, first bool) string {
 			safe = false
 		}
 	}
-	if safe {
+	if safe && !reserved(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// reserved reports bash's reserved words: literal as an argument, but
+// quoted anyway so that no reader (or shellcheck, SC1010 on "ping -M do")
+// takes one for syntax
+// (https://www.gnu.org/software/bash/manual/html_node/Reserved-Words.html).
+func reserved(s string) bool {
+	switch s {
+	case "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for", "function", "if", "in", "select", "then", "time", "until", "while":
+		return true
+	}
+	return false
 }
 
 func validName(name string) bool {

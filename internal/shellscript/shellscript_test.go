@@ -33,6 +33,19 @@ var hostile = []string{
 	"''''",
 	"é unicode ✓",
 	"Key=Name,Value=x y",
+	"do",
+	"done",
+}
+
+// TestQuoteReservedWords: bash's reserved words are quoted although they
+// are literal as arguments, so shellcheck (SC1010) and readers never take
+// "ping -M do" for a loop; other bare words stay bare.
+func TestQuoteReservedWords(t *testing.T) {
+	for in, want := range map[string]string{"do": "'do'", "done": "'done'", "in": "'in'", "then": "'then'", "dont": "dont", "doing": "doing", "-M": "-M"} {
+		if got := shellscript.Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
 }
 
 func TestQuoteThroughBash(t *testing.T) {

@@ -60,11 +60,19 @@ func CheckIPTables(t testing.TB, rules []byte) {
 	}
 }
 
-// CheckBash runs bash -n on a script.
+// CheckBash runs bash -n and shellcheck (every severity) on a script.
+// SC2016 ("expressions don't expand in single quotes") is excluded: the
+// shell writer single-quotes literals on purpose, IAM policy variables
+// such as ${aws:PrincipalTag/x509Subject/CN} among them.
 func CheckBash(t testing.TB, script []byte) {
 	t.Helper()
 	tool := Tool(t, "bash", "bash")
-	if res := Run(t, "", tool, "-n", WriteFile(t, "script.sh", script)); res.Err != nil {
+	path := WriteFile(t, "script.sh", script)
+	if res := Run(t, "", tool, "-n", path); res.Err != nil {
 		t.Errorf("bash -n: %v\n%s", res.Err, res.Stderr)
+	}
+	sc := Tool(t, "shellcheck", "shellcheck")
+	if res := Run(t, "", sc, "--shell=bash", "--format=gcc", "--exclude=SC2016", path); res.Err != nil {
+		t.Errorf("shellcheck: %v\n%s%s", res.Err, res.Stdout, res.Stderr)
 	}
 }

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"context"
 	"maps"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hybridkit/hybridkit/internal/shellscript"
 )
@@ -46,13 +48,17 @@ func RecordCommands(t testing.TB, script []byte, cmd string, outputs map[string]
 	if err := os.WriteFile(filepath.Join(bin, cmd), []byte(stub.String()), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	c := exec.Command(bash, scriptPath)
+	// A wait loop whose stub never answers as expected would sleep for the
+	// script's whole budget: a minute is far more than any stubbed run needs.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	c := exec.CommandContext(ctx, bash, scriptPath)
 	c.Dir = dir
 	c.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
 	if err := c.Run(); err != nil {
-		t.Fatalf("running the script with a stub %s: %v\n%s", cmd, err, stderr.Bytes())
+		t.Fatalf("running the script with a stub %s: %v (a wait loop the stub does not satisfy runs until the timeout)\n%s", cmd, err, stderr.Bytes())
 	}
 	data, err := os.ReadFile(log)
 	if os.IsNotExist(err) {

@@ -49,6 +49,18 @@ VPN_ID="$(aws ec2 create-vpn-connection \
     --query VpnConnection.VpnConnectionId \
     --output text \
     --region ap-northeast-2)"
+# The tunnels come up once the VPN connection is available; its customer gateway configuration
+# (aws ec2 describe-vpn-connections) then holds what the on-premises device needs.
+attempt=0
+until [ "$(aws ec2 describe-vpn-connections \
+      --vpn-connection-ids "${VPN_ID}" \
+      --query 'VpnConnections[0].State' \
+      --output text \
+      --region ap-northeast-2)" = available ]; do
+  attempt=$((attempt + 1))
+  if [ "$attempt" -ge 90 ]; then echo 'timed out waiting for available' >&2; exit 1; fi
+  sleep 10
+done
 
 # VPC routes: every remote node and pod network goes to the Transit Gateway.
 attempt=0
