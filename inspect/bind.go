@@ -124,7 +124,9 @@ type bindParser struct {
 // statements reads statements until a '}' (not consumed) or the end.
 func (p *bindParser) statements(depth int) ([]bindStatement, error) {
 	if depth > maxBINDDepth {
-		return nil, fmt.Errorf("line %d: blocks nested deeper than %d", p.toks[p.i].line, maxBINDDepth)
+		// The opening brace just read is the one too deep; p.i may be past
+		// the last token.
+		return nil, fmt.Errorf("line %d: blocks nested deeper than %d", p.toks[p.i-1].line, maxBINDDepth)
 	}
 	var out []bindStatement
 	for p.i < len(p.toks) {

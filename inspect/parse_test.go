@@ -116,6 +116,10 @@ zone "b.internal" { type forward; forward first; forwarders { 192.0.2.2; }; };
 		{"zone \"a\n", 1},
 		{"/* open\n", 1},
 		{strings.Repeat("a {", maxBINDDepth+2), 1},
+		// The brace one level too deep is the last token (the fuzzer's
+		// "{{{…"), and its line is the one reported.
+		{strings.Repeat("{", maxBINDDepth+1), 1},
+		{strings.Repeat("a {\n", maxBINDDepth+1), maxBINDDepth + 1},
 	} {
 		_, err := parseBIND([]byte(bad.conf))
 		if err == nil {
