@@ -200,27 +200,24 @@ func Compare(e Estimate, g int, owned OwnedCosts, cloud []CloudInstance) (Compar
 	}
 	month := e.MonthHours
 	cmp := Comparison{Server: server.Name, HybridFee: e.Groups[g].PerNode, Other: owned.OtherMonthly}
-	if owned.AmortisationMonths > 0 {
-		cmp.Amortisation = DivRoundCents(owned.Capex, int64(owned.AmortisationMonths))
+	// Without capex there are no months (DivRoundCents by 0 is 0); without
+	// power the energy is 0.
+	cmp.Amortisation = DivRoundCents(owned.Capex, int64(owned.AmortisationMonths))
+	pue := owned.PUEMilli
+	if pue == 0 {
+		pue = 1000
 	}
-	if owned.PowerWatts > 0 {
-		pue := owned.PUEMilli
-		if pue == 0 {
-			pue = 1000
-		}
-		// watts × PUE/1000 × hours / 1000 = kWh; × $/kWh.
-		wh, err1 := checkedMul(owned.PowerWatts, pue)
-		wh, err2 := checkedMul(wh, month)
-		if err := firstErr(err1, err2); err != nil {
-			return Comparison{}, err
-		}
-		energy, err := mulDivHalfUp(uint64(wh), uint64(owned.EnergyPerKWh), 1_000_000)
-		if err != nil {
-			return Comparison{}, err
-		}
-		cmp.Energy = RoundCents(Money(energy))
+	// watts × PUE/1000 × hours / 1000 = kWh; × $/kWh.
+	wh, err1 := checkedMul(owned.PowerWatts, pue)
+	wh, err2 := checkedMul(wh, month)
+	if err := firstErr(err1, err2); err != nil {
+		return Comparison{}, err
 	}
-	var err error
+	energy, err := mulDivHalfUp(uint64(wh), uint64(owned.EnergyPerKWh), 1_000_000)
+	if err != nil {
+		return Comparison{}, err
+	}
+	cmp.Energy = RoundCents(Money(energy))
 	for _, m := range []Money{cmp.HybridFee, cmp.Amortisation, cmp.Energy, cmp.Other} {
 		if cmp.Owned, err = cmp.Owned.Add(m); err != nil {
 			return Comparison{}, err
@@ -241,15 +238,14 @@ func Compare(e Estimate, g int, owned OwnedCosts, cloud []CloudInstance) (Compar
 			return Comparison{}, err
 		}
 		cc := CloudCost{Name: c.Name, Monthly: DivRoundCents(perMonth, int64(c.GPUs)), GPUHour: DivRoundCents(c.Hourly, int64(c.GPUs))}
-		if perMonth > 0 {
-			// owned / (cloud at 100%) in hundredths of a percent, using the
-			// exact cloud amount rather than its rounded share.
-			bp, err := mulDivHalfUp(uint64(cmp.Owned), uint64(c.GPUs)*10_000, uint64(perMonth))
-			if err != nil {
-				return Comparison{}, err
-			}
-			cc.BreakEven = Percent(bp)
+		// owned / (cloud at 100%) in hundredths of a percent, using the
+		// exact cloud amount rather than its rounded share. perMonth > 0:
+		// the hourly price, the GPUs and the month are all positive.
+		bp, err := mulDivHalfUp(uint64(cmp.Owned), uint64(c.GPUs)*10_000, uint64(perMonth))
+		if err != nil {
+			return Comparison{}, err
 		}
+		cc.BreakEven = Percent(bp)
 		cmp.Cloud = append(cmp.Cloud, cc)
 	}
 	return cmp, nil

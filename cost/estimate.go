@@ -112,22 +112,29 @@ func (in Input) Validate() error { return ivalidation.ToError("cost", in.Validat
 func (in Input) ValidateAt(fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	month := in.monthHours()
-	if month < 1 || month > MaxMonthHours {
+	badMonth := month < 1 || month > MaxMonthHours
+	if badMonth {
 		errs = append(errs, field.Invalid(fp.Child("monthHours"), in.MonthHours, "must be 1 to 744 (31 days)"))
 	}
 	if len(in.Groups) == 0 {
 		errs = append(errs, field.Required(fp.Child("groups"), "at least one group of nodes"))
 	}
 	for i, g := range in.Groups {
-		if g.Server.valid() && g.Count >= 1 && g.HoursPerMonth >= 0 && g.HoursPerMonth <= month {
+		// Each rule is decided once; a clean group (the common case in a
+		// large fleet) builds no field path.
+		badCount := g.Count < 1
+		// Hours are measured against the month only when it is valid:
+		// one error for a bad month, not one per group.
+		badHours := g.HoursPerMonth < 0 || !badMonth && g.HoursPerMonth > month
+		if g.Server.valid() && !badCount && !badHours {
 			continue
 		}
 		gp := fp.Child("groups").Index(i)
 		errs = append(errs, g.Server.ValidateAt(gp.Child("server"))...)
-		if g.Count < 1 {
+		if badCount {
 			errs = append(errs, field.Invalid(gp.Child("count"), g.Count, "must be at least 1"))
 		}
-		if g.HoursPerMonth < 0 || g.HoursPerMonth > month {
+		if badHours {
 			errs = append(errs, field.Invalid(gp.Child("hoursPerMonth"), g.HoursPerMonth, fmt.Sprintf("must be 0 (all month) to %d", month)))
 		}
 	}
@@ -176,7 +183,9 @@ func (e *Estimate) shareByGroup() error {
 		g := &e.Groups[i]
 		if i == len(e.Groups)-1 {
 			g.HybridNodes = e.HybridNodes - given
-		} else if e.VCPUHours > 0 {
+		} else {
+			// e.VCPUHours > 0: every valid group has vCPUs and hours (a
+			// zero would be an ErrOverflow from mulDivHalfUp, not a panic).
 			share, err := mulDivHalfUp(uint64(e.HybridNodes), uint64(g.VCPUHours), uint64(e.VCPUHours))
 			if err != nil {
 				return err
@@ -229,7 +238,7 @@ func Compute(in Input) (Estimate, error) {
 			return Estimate{}, err
 		}
 		e.Groups = append(e.Groups, GroupCost{Server: g.Server, Nodes: n, GPUs: gpus, VCPUHours: vh})
-		if fs := g.Server.CPU.Lint(); len(fs) > 0 {
+		if fs := g.Server.CPU.Lint(); fs != nil {
 			e.Findings = append(e.Findings, advice.WithPrefix(field.NewPath("groups").Index(i).Child("server", "cpu").String(), fs)...)
 		}
 	}

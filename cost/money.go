@@ -59,21 +59,14 @@ func (m Money) format(symbol bool) string {
 	return b.String()
 }
 
-// group inserts commas every three digits.
+// group inserts commas every three digits, counted from the right.
 func group(digits string) string {
-	if len(digits) <= 3 {
-		return digits
-	}
 	var b strings.Builder
-	head := len(digits) % 3
-	if head > 0 {
-		b.WriteString(digits[:head])
-	}
-	for i := head; i < len(digits); i += 3 {
-		if b.Len() > 0 {
+	for i := 0; i < len(digits); i++ {
+		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(digits[i : i+3])
+		b.WriteByte(digits[i])
 	}
 	return b.String()
 }
@@ -172,7 +165,9 @@ func MustParseMoney(s string) Money {
 // Add returns m + o, or ErrOverflow.
 func (m Money) Add(o Money) (Money, error) {
 	s := m + o
-	if (o > 0 && s < m) || (o < 0 && s > m) {
+	// Without overflow the sum moves the way o points (not at all for 0);
+	// a wrapped sum moves the other way.
+	if (s > m) != (o > 0) {
 		return 0, ErrOverflow
 	}
 	return s, nil
@@ -180,29 +175,28 @@ func (m Money) Add(o Money) (Money, error) {
 
 // Mul returns m × n exactly, or ErrOverflow.
 func (m Money) Mul(n int64) (Money, error) {
-	if m == 0 || n == 0 {
-		return 0, nil
-	}
-	neg := (m < 0) != (n < 0)
-	hi, lo := bits.Mul64(abs64(int64(m)), abs64(n))
-	if hi != 0 || lo > math.MaxInt64 {
+	p := int64(m) * n
+	// A wrapped product does not divide back to n, except −1 × MinInt64,
+	// which wraps to MinInt64 and divides back to it.
+	if m != 0 && (p/int64(m) != n || m == -1 && n == math.MinInt64) {
 		return 0, ErrOverflow
 	}
-	if neg {
-		return -Money(lo), nil
-	}
-	return Money(lo), nil
+	return Money(p), nil
 }
 
+// abs64 returns |v| without a branch (v>>63 is all ones for a negative v,
+// so the XOR and subtraction negate it); |MinInt64| fits in a uint64.
 func abs64(v int64) uint64 {
-	if v < 0 {
-		return uint64(-v)
-	}
-	return uint64(v)
+	sign := v >> 63
+	return uint64((v ^ sign) - sign)
 }
 
 // divHalfUp returns num/den rounded half away from zero, for den > 0: the
 // one rounding rule of this package.
+//
+// Equivalent mutants (scripts/mutation.sh): "r <= 0" for "r < 0" and
+// "num <= 0" for "num < 0" — at r = 0 negation changes nothing and the
+// rounding step is not taken, and num = 0 leaves r = 0.
 func divHalfUp(num int64, den int64) int64 {
 	q, r := num/den, num%den
 	if r < 0 {

@@ -101,7 +101,7 @@ func (p Processors) topology() (cores, threads int, known bool) {
 // topology.
 func (p Processors) VCPUs() int {
 	cores, threads, _ := p.topology()
-	if p.Sockets <= 0 || cores <= 0 || threads <= 0 {
+	if p.Sockets < 1 || cores < 1 || threads < 1 {
 		return 0
 	}
 	return p.Sockets * cores * threads

@@ -49,9 +49,10 @@ for pkg in "${order[@]}"; do
     exclude+=(-E "(^|/)${base//./\\.}\$")
   done
   echo "== $pkg (${files[$pkg]})"
-  # --timeout-coefficient: a loaded two-core machine runs a test run slower
-  # than the coverage run gremlins times it by.
-  if ! gremlins unleash --workers 2 --timeout-coefficient 5 -S lt \
+  # gremlins times each mutant's test run by its coverage run: -count=1
+  # keeps that from being a cached result, and --timeout-coefficient
+  # leaves room for a loaded two-core machine.
+  if ! GOFLAGS=-count=1 gremlins unleash --workers 2 --timeout-coefficient 5 -S lt \
     --threshold-efficacy "$threshold" "${exclude[@]}" "./$pkg"; then
     failed+=("$pkg")
   fi
