@@ -111,12 +111,7 @@ func (p Plan) ValidateAt(fp *field.Path) field.ErrorList {
 // rolePair is an unordered pair of roles: the lesser first.
 type rolePair [2]Role
 
-func pairOf(a, b Role) rolePair {
-	if a > b {
-		a, b = b, a
-	}
-	return rolePair{a, b}
-}
+func pairOf(a, b Role) rolePair { return rolePair{min(a, b), max(a, b)} }
 
 // Why two overlapping networks break the plan, by the unordered pair of
 // their roles; a pair not listed may overlap (nested on-premises ranges,
