@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
@@ -223,7 +224,7 @@ func validateKubelet(k KubeletOptions, p *field.Path) field.ErrorList {
 // refused.
 func validateFlag(fp *field.Path, f string) field.ErrorList {
 	if strings.ContainsFunc(f, func(r rune) bool {
-		return r < 0x20 && r != ' ' && r != '\t' || r == 0x7f || r == '"' || r == '\'' || r == '\\'
+		return unicode.IsControl(r) && r != '\t' || r == '"' || r == '\'' || r == '\\'
 	}) {
 		return field.ErrorList{field.Invalid(fp, f, "must not contain quotes, backslashes or control characters: nodeadm writes the flags between double quotes into a systemd EnvironmentFile, and systemd unquotes them again")}
 	}

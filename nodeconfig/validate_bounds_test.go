@@ -117,3 +117,49 @@ func TestValidateBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestFlagMessagesNameTheWord: an element holding several flags names the
+// word at fault; a single flag's message does not number it.
+func TestFlagMessagesNameTheWord(t *testing.T) {
+	c := guideGPUNode(t)
+	c.Spec.Kubelet.Flags = []string{"--v=2 --hostname-override=x"}
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), `word 2 of the flag ("--hostname-override=x"; systemd splits it at whitespace)`) {
+		t.Errorf("two words: %v", err)
+	}
+	c.Spec.Kubelet.Flags = []string{"--hostname-override=x"}
+	if err := c.Validate(); err == nil || strings.Contains(err.Error(), "word 1") {
+		t.Errorf("one word: %v", err)
+	}
+	// A C1 control character (U+0085, NEL) is refused like a C0 one.
+	c.Spec.Kubelet.Flags = []string{"--v=2\u0085"}
+	if errs := ivalidation.FieldErrors(c.Validate()); len(errs) != 1 || errs[0].Field != "spec.kubelet.flags[0]" {
+		t.Errorf("NEL: %v", errs)
+	}
+}
+
+// TestForbiddenLabelAdvice: each forbidden label namespace gets its own
+// advice, and only its own.
+func TestForbiddenLabelAdvice(t *testing.T) {
+	const restriction, role = "only administrators can set them", "apply node roles with kubectl label"
+	for _, tc := range []struct {
+		key  string
+		want string
+	}{
+		{"node-restriction.kubernetes.io/pool", restriction},
+		{"node-role.kubernetes.io/gpu", role},
+		{"example.k8s.io/x", ""},
+	} {
+		c := guideGPUNode(t)
+		c.Spec.Kubelet.NodeLabels[tc.key] = "a"
+		err := c.Validate()
+		if err == nil {
+			t.Fatalf("%s accepted", tc.key)
+		}
+		for _, advice := range []string{restriction, role} {
+			if got := strings.Contains(err.Error(), advice); got != (advice == tc.want) {
+				t.Errorf("%s: %q in %v: %t", tc.key, advice, err, got)
+			}
+		}
+	}
+}
