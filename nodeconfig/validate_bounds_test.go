@@ -163,3 +163,29 @@ func TestForbiddenLabelAdvice(t *testing.T) {
 		}
 	}
 }
+
+// TestActivationCodeLength: nodeadm's ^.{20,250}$ counts characters, not
+// bytes.
+func TestActivationCodeLength(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		ok   bool
+	}{
+		{strings.Repeat("a", 20), true},
+		{strings.Repeat("a", 19), false},
+		{strings.Repeat("a", 250), true},
+		{strings.Repeat("a", 251), false},
+		{strings.Repeat("é", 20), true}, // 40 bytes, 20 characters
+		{strings.Repeat("é", 251), false},
+	} {
+		c := guideGPUNode(t)
+		c.Spec.Hybrid.SSM.ActivationCode = nodeconfig.Secret(tc.code)
+		errs := ivalidation.FieldErrors(c.Validate())
+		switch {
+		case tc.ok && len(errs) != 0:
+			t.Errorf("%d characters refused: %v", len([]rune(tc.code)), errs)
+		case !tc.ok && (len(errs) != 1 || errs[0].Field != "spec.hybrid.ssm.activationCode"):
+			t.Errorf("%d characters: %v", len([]rune(tc.code)), errs)
+		}
+	}
+}
