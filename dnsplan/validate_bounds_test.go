@@ -102,3 +102,62 @@ func TestDomainLengthBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestReverseZoneOctetBounds(t *testing.T) {
+	for d, want := range map[string]string{
+		"0.10.in-addr.arpa":   "10.0.0.0/16",
+		"255.10.in-addr.arpa": "10.255.0.0/16",
+	} {
+		p, ok := dom(d).ReverseZone()
+		if got := map[bool]string{true: p.String(), false: ""}[ok]; got != want {
+			t.Errorf("ReverseZone(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestDomainLabelCharacters: letters, digits, '-' and '_' — the
+// characters either side of each range refused.
+func TestDomainLabelCharacters(t *testing.T) {
+	for _, ok := range []string{"a.z.example", "A.Z.example", "0.9.example", "a-b_c.example"} {
+		if _, err := dnsplan.ParseDomain(ok); err != nil {
+			t.Errorf("ParseDomain(%q): %v", ok, err)
+		}
+	}
+	for _, c := range []string{"@", "[", "`", "{", "/", ":"} {
+		if _, err := dnsplan.ParseDomain("a" + c + "b.example"); err == nil {
+			t.Errorf("ParseDomain with %q accepted", c)
+		}
+	}
+}
+
+// TestValidateWithoutOptionalParts: a plan that forwards nothing to AWS
+// needs no inbound endpoint; one without VPC CIDRs reports only those,
+// even with forward targets to compare against the VPC resolver; SYSTEM
+// rules are not stub domains.
+func TestValidateWithoutOptionalParts(t *testing.T) {
+	p := referencePlan()
+	p.OnPrem.ForwardToAWS = nil
+	p.Inbound = nil
+	if errs := p.ValidateAt(nil); len(errs) != 0 {
+		t.Errorf("no forwarding to AWS, no inbound endpoint: %v", errs)
+	}
+
+	p = referencePlan()
+	p.VPCCIDRs = nil
+	p.OnPrem.ForwardTargets = []netip.Addr{addr("10.0.1.100")}
+	errs := p.ValidateAt(nil)
+	if len(errs) != 1 || errs[0].Field != "vpcCidrs" {
+		t.Errorf("no VPC CIDRs: %v", errs)
+	}
+
+	p = referencePlan()
+	p.Rules = append(p.Rules, dnsplan.Rule{Name: "cluster", Domain: dom("local"), Type: dnsplan.RuleSystem, VPCIDs: []string{p.VPCID}})
+	if errs := p.ValidateAt(nil); len(errs) != 0 {
+		t.Errorf("a SYSTEM rule over the cluster domain: %v", errs)
+	}
+	p.Rules[len(p.Rules)-1].Type = dnsplan.RuleForward
+	p.Rules[len(p.Rules)-1].Targets = p.Rules[0].Targets
+	if errs := p.ValidateAt(nil); len(errs) != 1 || errs[0].Field != "rules[1].domain" {
+		t.Errorf("a FORWARD rule over the cluster domain: %v", errs)
+	}
+}
