@@ -258,10 +258,7 @@ func ParsePing(out []byte) (Measurement, error) {
 // without floating point.
 func parseDecimalPPM(s string) (int64, error) {
 	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 4 {
-		frac = frac[:4] // ppm resolution: 0.0001 %
-	}
-	frac += strings.Repeat("0", 4-len(frac))
+	frac = (frac + "0000")[:4] // ppm resolution: 0.0001 %, more digits dropped
 	w, err1 := strconv.ParseInt(whole, 10, 64)
 	f, err2 := strconv.ParseInt(frac, 10, 64)
 	if err1 != nil || err2 != nil || w > 100 {
@@ -394,9 +391,6 @@ func (o MeasureOptions) PodCommand(name string, cmd ...string) ([]string, error)
 func MeasureCommands(o MeasureOptions) ([][]string, error) {
 	if !o.Target.IsValid() {
 		return nil, errors.New("netpath: the measurement needs a target address")
-	}
-	if o.Image == "" {
-		o.Image = "networkstatic/iperf3"
 	}
 	if o.Seconds == 0 {
 		o.Seconds = 30
