@@ -27,10 +27,14 @@ func TestRuleBounds(t *testing.T) {
 		{"range reversed by one", func(r *firewall.Rule) { r.Ports = firewall.Ports(30001, 30000) }, "rules[0].ports"},
 		{"every port", func(r *firewall.Rule) { r.Ports = firewall.PortRange{} }, ""},
 		{"icmp without ports", func(r *firewall.Rule) { r.Protocol, r.Ports = firewall.ProtoICMP, firewall.PortRange{} }, ""},
-		{"icmp type on icmp", func(r *firewall.Rule) { r.Protocol, r.Ports, r.ICMPType = firewall.ProtoICMP, firewall.PortRange{}, &echo }, ""},
+		{"icmp type on icmp", func(r *firewall.Rule) {
+			r.Protocol, r.Ports, r.ICMPType = firewall.ProtoICMP, firewall.PortRange{}, &echo
+		}, ""},
 		{"udp ports", func(r *firewall.Rule) { r.Protocol = firewall.ProtoUDP }, ""},
 		{"inbound", func(r *firewall.Rule) { r.Direction, r.From, r.To = firewall.Inbound, r.To, r.From }, ""},
-		{"internal", func(r *firewall.Rule) { r.Direction, r.To = firewall.Internal, firewall.PeerRole(netplan.RoleRemotePod) }, ""},
+		{"internal", func(r *firewall.Rule) {
+			r.Direction, r.To = firewall.Internal, firewall.PeerRole(netplan.RoleRemotePod)
+		}, ""},
 		{"a security group in the VPC", func(r *firewall.Rule) { r.To = firewall.PeerSecurityGroup("sg-0123456789abcdef0") }, ""},
 		{"a security group on the hybrid side", func(r *firewall.Rule) { r.From = firewall.PeerSecurityGroup("sg-0123456789abcdef0") }, "rules[0]"},
 		{"a prefix", func(r *firewall.Rule) { r.To = firewall.PeerPrefix(pfx("10.0.1.0/24")) }, ""},
