@@ -201,14 +201,15 @@ func AWSScript(p Plan) ([]byte, error) {
 		args = append(args, Ls("--resolver-endpoint-type", e.ResolverEndpointType, "--query", "ResolverEndpoint.Id", "--output", "text")...)
 		s.Capture(vars[e.Direction], append(args, region...)...)
 	}
-	if p.Inbound != nil {
-		s.Comment("The site's forwarders need the inbound endpoint; wait until it is OPERATIONAL.")
-		s.WaitFor("OPERATIONAL", 60, 10, slices.Concat(Ls("aws", "route53resolver", "get-resolver-endpoint", "--resolver-endpoint-id"), []shellscript.Word{R("INBOUND_ENDPOINT_ID")},
-			Ls("--query", "ResolverEndpoint.Status", "--output", "text"), region)...)
+	// Each endpoint is waited for once all are created, so they come up
+	// side by side.
+	needs := map[string]string{
+		DirectionInbound:  "The site's forwarders need the inbound endpoint; wait until it is OPERATIONAL.",
+		DirectionOutbound: "Rules need the outbound endpoint; wait until it is OPERATIONAL.",
 	}
-	if p.Outbound != nil {
-		s.Comment("Rules need the outbound endpoint; wait until it is OPERATIONAL.")
-		s.WaitFor("OPERATIONAL", 60, 10, slices.Concat(Ls("aws", "route53resolver", "get-resolver-endpoint", "--resolver-endpoint-id"), []shellscript.Word{R("OUTBOUND_ENDPOINT_ID")},
+	for _, e := range req.Endpoints {
+		s.Comment(needs[e.Direction])
+		s.WaitFor("OPERATIONAL", 60, 10, slices.Concat(Ls("aws", "route53resolver", "get-resolver-endpoint", "--resolver-endpoint-id"), []shellscript.Word{R(vars[e.Direction])},
 			Ls("--query", "ResolverEndpoint.Status", "--output", "text"), region)...)
 	}
 	for i, r := range req.Rules {
