@@ -15,16 +15,6 @@ import (
 // accepted value and the first refused one, each the only change to a
 // valid NodeConfig.
 func TestValidateBounds(t *testing.T) {
-	ssm := func(f func(*nodeconfig.NodeConfig)) nodeconfig.NodeConfig {
-		c := guideGPUNode(t)
-		f(&c)
-		return c
-	}
-	ira := func(f func(*nodeconfig.NodeConfig)) nodeconfig.NodeConfig {
-		c := iamRANode()
-		f(&c)
-		return c
-	}
 	name := func(n string) func(*nodeconfig.NodeConfig) {
 		return func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.NodeName = n }
 	}
@@ -49,60 +39,60 @@ func TestValidateBounds(t *testing.T) {
 		path string // "" when valid
 		typ  field.ErrorType
 	}{
-		{"node name of 64", ira(name(strings.Repeat("n", 64))), "", ""},
-		{"node name of 65", ira(name(strings.Repeat("n", 65))), pNodeName, field.ErrorTypeInvalid},
-		{"node name of 2", ira(name("n1")), "", ""},
-		{"node name of 1", ira(name("n")), pNodeName, field.ErrorTypeInvalid},
-		{"cluster name of 100", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = strings.Repeat("a", 100) }), "", ""},
-		{"endpoint with a slash", ssm(endpoint("https://x.eks.amazonaws.com/")), "", ""},
-		{"endpoint unparsable", ssm(endpoint("https://x.eks.amazonaws.com/%zz")), pEndpoint, field.ErrorTypeInvalid},
-		{"endpoint without scheme", ssm(endpoint("://x")), pEndpoint, field.ErrorTypeInvalid},
-		{"endpoint without host", ssm(endpoint("https:///")), pEndpoint, field.ErrorTypeInvalid},
-		{"endpoint with a user", ssm(endpoint("https://u@x.eks.amazonaws.com")), pEndpoint, field.ErrorTypeInvalid},
-		{"endpoint with a query", ssm(endpoint("https://x.eks.amazonaws.com?a=b")), pEndpoint, field.ErrorTypeInvalid},
-		{"endpoint with a fragment", ssm(endpoint("https://x.eks.amazonaws.com#f")), pEndpoint, field.ErrorTypeInvalid},
-		{"flag of three characters", ssm(flags("--v")), "", ""},
-		{"flag of two dashes", ssm(flags("--")), pFlag0, field.ErrorTypeInvalid},
-		{"two flags split by a tab", ssm(flags("--v=2\t--cgroup-driver=systemd")), "", ""},
-		{"flag with a control character", ssm(flags("--v=2\x01")), pFlag0, field.ErrorTypeInvalid},
-		{"flag with a newline", ssm(flags("--v=2\n--x")), pFlag0, field.ErrorTypeInvalid},
-		{"flag with DEL", ssm(flags("--v=2\x7f")), pFlag0, field.ErrorTypeInvalid},
-		{"flag with a single quote", ssm(flags("--v='2'")), pFlag0, field.ErrorTypeInvalid},
-		{"flag with a backslash", ssm(flags(`--v=2\`)), pFlag0, field.ErrorTypeInvalid},
-		{"flag with a tilde", ssm(flags("--root-dir=~x")), "", ""},
-		{"bare hostname override", ssm(flags("--hostname-override")), pFlag0, field.ErrorTypeForbidden},
-		{"bare node labels", ssm(flags("--node-labels")), pFlag0, field.ErrorTypeInvalid},
-		{"bare taints", ssm(flags("--register-with-taints")), pFlag0, field.ErrorTypeInvalid},
-		{"taints as a flag", ssm(flags("--register-with-taints=a=b:NoSchedule")), pFlag0, field.ErrorTypeInvalid},
-		{"maxPods 1", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.MaxPods = ptr(int32(1)) })), "", ""},
-		{"grace 1s", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriod = dur(time.Second) })), "", ""},
-		{"grace 0", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriod = dur(0) })), "", ""},
-		{"grace 999ms", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriod = dur(999 * time.Millisecond) })),
+		{"node name of 64", withIRA(name(strings.Repeat("n", 64))), "", ""},
+		{"node name of 65", withIRA(name(strings.Repeat("n", 65))), pNodeName, field.ErrorTypeInvalid},
+		{"node name of 2", withIRA(name("n1")), "", ""},
+		{"node name of 1", withIRA(name("n")), pNodeName, field.ErrorTypeInvalid},
+		{"cluster name of 100", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = strings.Repeat("a", 100) }), "", ""},
+		{"endpoint with a slash", withSSM(t, endpoint("https://x.eks.amazonaws.com/")), "", ""},
+		{"endpoint unparsable", withSSM(t, endpoint("https://x.eks.amazonaws.com/%zz")), pEndpoint, field.ErrorTypeInvalid},
+		{"endpoint without scheme", withSSM(t, endpoint("://x")), pEndpoint, field.ErrorTypeInvalid},
+		{"endpoint without host", withSSM(t, endpoint("https:///")), pEndpoint, field.ErrorTypeInvalid},
+		{"endpoint with a user", withSSM(t, endpoint("https://u@x.eks.amazonaws.com")), pEndpoint, field.ErrorTypeInvalid},
+		{"endpoint with a query", withSSM(t, endpoint("https://x.eks.amazonaws.com?a=b")), pEndpoint, field.ErrorTypeInvalid},
+		{"endpoint with a fragment", withSSM(t, endpoint("https://x.eks.amazonaws.com#f")), pEndpoint, field.ErrorTypeInvalid},
+		{"flag of three characters", withSSM(t, flags("--v")), "", ""},
+		{"flag of two dashes", withSSM(t, flags("--")), pFlag0, field.ErrorTypeInvalid},
+		{"two flags split by a tab", withSSM(t, flags("--v=2\t--cgroup-driver=systemd")), "", ""},
+		{"flag with a control character", withSSM(t, flags("--v=2\x01")), pFlag0, field.ErrorTypeInvalid},
+		{"flag with a newline", withSSM(t, flags("--v=2\n--x")), pFlag0, field.ErrorTypeInvalid},
+		{"flag with DEL", withSSM(t, flags("--v=2\x7f")), pFlag0, field.ErrorTypeInvalid},
+		{"flag with a single quote", withSSM(t, flags("--v='2'")), pFlag0, field.ErrorTypeInvalid},
+		{"flag with a backslash", withSSM(t, flags(`--v=2\`)), pFlag0, field.ErrorTypeInvalid},
+		{"flag with a tilde", withSSM(t, flags("--root-dir=~x")), "", ""},
+		{"bare hostname override", withSSM(t, flags("--hostname-override")), pFlag0, field.ErrorTypeForbidden},
+		{"bare node labels", withSSM(t, flags("--node-labels")), pFlag0, field.ErrorTypeInvalid},
+		{"bare taints", withSSM(t, flags("--register-with-taints")), pFlag0, field.ErrorTypeInvalid},
+		{"taints as a flag", withSSM(t, flags("--register-with-taints=a=b:NoSchedule")), pFlag0, field.ErrorTypeInvalid},
+		{"maxPods 1", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.MaxPods = ptr(int32(1)) })), "", ""},
+		{"grace 1s", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriod = dur(time.Second) })), "", ""},
+		{"grace 0", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriod = dur(0) })), "", ""},
+		{"grace 999ms", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriod = dur(999 * time.Millisecond) })),
 			pConfig + "shutdownGracePeriod", field.ErrorTypeInvalid},
-		{"grace negative", ssm(kc(func(k *nodeconfig.KubeletConfig) {
+		{"grace negative", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) {
 			k.ShutdownGracePeriod = dur(-time.Second)
 		})), pConfig + "shutdownGracePeriod", field.ErrorTypeInvalid},
-		{"critical equal to total", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriodCriticalPods = dur(30 * time.Second) })), "", ""},
-		{"critical a second over", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriodCriticalPods = dur(31 * time.Second) })),
+		{"critical equal to total", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriodCriticalPods = dur(30 * time.Second) })), "", ""},
+		{"critical a second over", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.ShutdownGracePeriodCriticalPods = dur(31 * time.Second) })),
 			pConfig + "shutdownGracePeriodCriticalPods", field.ErrorTypeInvalid},
-		{"pid 0", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.SystemReserved = map[string]string{"pid": "0"} })), "", ""},
-		{"pid -1", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.SystemReserved = map[string]string{"pid": "-1"} })),
+		{"pid 0", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.SystemReserved = map[string]string{"pid": "0"} })), "", ""},
+		{"pid -1", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.SystemReserved = map[string]string{"pid": "-1"} })),
 			pConfig + "systemReserved[pid]", field.ErrorTypeInvalid},
-		{"memory 0", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.KubeReserved = map[string]string{"memory": "0"} })), "", ""},
-		{"memory -1Mi", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.KubeReserved = map[string]string{"memory": "-1Mi"} })),
+		{"memory 0", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.KubeReserved = map[string]string{"memory": "0"} })), "", ""},
+		{"memory -1Mi", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.KubeReserved = map[string]string{"memory": "-1Mi"} })),
 			pConfig + "kubeReserved[memory]", field.ErrorTypeInvalid},
-		{"hugepages", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.KubeReserved = map[string]string{"hugepages-2Mi": "1Gi"} })), "", ""},
-		{"eviction 100%", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"nodefs.available": "100%"} })), "", ""},
-		{"eviction 100.5%", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"nodefs.available": "100.5%"} })),
+		{"hugepages", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.KubeReserved = map[string]string{"hugepages-2Mi": "1Gi"} })), "", ""},
+		{"eviction 100%", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"nodefs.available": "100%"} })), "", ""},
+		{"eviction 100.5%", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"nodefs.available": "100.5%"} })),
 			pConfig + "evictionHard[nodefs.available]", field.ErrorTypeInvalid},
-		{"eviction 0", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"memory.available": "0"} })), "", ""},
-		{"eviction negative", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"memory.available": "-1Mi"} })),
+		{"eviction 0", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"memory.available": "0"} })), "", ""},
+		{"eviction negative", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.EvictionHard = map[string]string{"memory.available": "-1Mi"} })),
 			pConfig + "evictionHard[memory.available]", field.ErrorTypeInvalid},
-		{"eviction neither quantity nor percentage", ssm(kc(func(k *nodeconfig.KubeletConfig) {
+		{"eviction neither quantity nor percentage", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) {
 			k.EvictionHard = map[string]string{"memory.available": "lots"}
 		})), pConfig + "evictionHard[memory.available]", field.ErrorTypeInvalid},
-		{"cpuset up", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.ReservedSystemCPUs = "0-3,8" })), "", ""},
-		{"cpuset single", ssm(kc(func(k *nodeconfig.KubeletConfig) { k.ReservedSystemCPUs = "3-3" })), "", ""},
+		{"cpuset up", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.ReservedSystemCPUs = "0-3,8" })), "", ""},
+		{"cpuset single", withSSM(t, kc(func(k *nodeconfig.KubeletConfig) { k.ReservedSystemCPUs = "3-3" })), "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

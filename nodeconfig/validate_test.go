@@ -39,114 +39,118 @@ func testCAPEM(t *testing.T) []byte {
 
 func dur(d time.Duration) *metav1.Duration { return &metav1.Duration{Duration: d} }
 
+// withSSM returns the guide's SSM GPU node changed by f.
+func withSSM(t testing.TB, f func(*nodeconfig.NodeConfig)) nodeconfig.NodeConfig {
+	c := guideGPUNode(t)
+	f(&c)
+	return c
+}
+
+// withIRA returns the IAM Roles Anywhere node changed by f.
+func withIRA(f func(*nodeconfig.NodeConfig)) nodeconfig.NodeConfig {
+	c := iamRANode()
+	f(&c)
+	return c
+}
+
 // TestValidateRules has one case per rule, each asserting the exact path
 // and error type of the single error it causes.
 func TestValidateRules(t *testing.T) {
-	ssm := func(f func(*nodeconfig.NodeConfig)) nodeconfig.NodeConfig {
-		c := guideGPUNode(t)
-		f(&c)
-		return c
-	}
-	ira := func(f func(*nodeconfig.NodeConfig)) nodeconfig.NodeConfig {
-		c := iamRANode()
-		f(&c)
-		return c
-	}
 	tests := []struct {
 		name string
 		cfg  nodeconfig.NodeConfig
 		path string
 		typ  field.ErrorType
 	}{
-		{"apiVersion wrong", ssm(func(c *nodeconfig.NodeConfig) { c.APIVersion = "node.eks.aws/v1beta1" }), "apiVersion", field.ErrorTypeNotSupported},
-		{"kind wrong", ssm(func(c *nodeconfig.NodeConfig) { c.Kind = "Node" }), "kind", field.ErrorTypeNotSupported},
-		{"cluster name required", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = "" }), "spec.cluster.name", field.ErrorTypeRequired},
-		{"cluster name chars", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = "-gpu.cluster" }), "spec.cluster.name", field.ErrorTypeInvalid},
-		{"cluster name length", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = strings.Repeat("a", 101) }), "spec.cluster.name", field.ErrorTypeTooLong},
-		{"region required", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Region = "" }), "spec.cluster.region", field.ErrorTypeRequired},
-		{"region format", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Region = "Seoul" }), "spec.cluster.region", field.ErrorTypeInvalid},
-		{"endpoint http", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.APIServerEndpoint = "http://x.eks.amazonaws.com" }), "spec.cluster.apiServerEndpoint", field.ErrorTypeInvalid},
-		{"endpoint path", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.APIServerEndpoint = "https://x.eks.amazonaws.com/api" }), "spec.cluster.apiServerEndpoint", field.ErrorTypeInvalid},
-		{"ca not pem", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CertificateAuthority = []byte("not a certificate") }), "spec.cluster.certificateAuthority", field.ErrorTypeInvalid},
-		{"ca wrong block", ssm(func(c *nodeconfig.NodeConfig) {
+		{"apiVersion wrong", withSSM(t, func(c *nodeconfig.NodeConfig) { c.APIVersion = "node.eks.aws/v1beta1" }), "apiVersion", field.ErrorTypeNotSupported},
+		{"kind wrong", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Kind = "Node" }), "kind", field.ErrorTypeNotSupported},
+		{"cluster name required", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = "" }), "spec.cluster.name", field.ErrorTypeRequired},
+		{"cluster name chars", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = "-gpu.cluster" }), "spec.cluster.name", field.ErrorTypeInvalid},
+		{"cluster name length", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Name = strings.Repeat("a", 101) }), "spec.cluster.name", field.ErrorTypeTooLong},
+		{"region required", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Region = "" }), "spec.cluster.region", field.ErrorTypeRequired},
+		{"region format", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.Region = "Seoul" }), "spec.cluster.region", field.ErrorTypeInvalid},
+		{"endpoint http", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.APIServerEndpoint = "http://x.eks.amazonaws.com" }), "spec.cluster.apiServerEndpoint", field.ErrorTypeInvalid},
+		{"endpoint path", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.APIServerEndpoint = "https://x.eks.amazonaws.com/api" }), "spec.cluster.apiServerEndpoint", field.ErrorTypeInvalid},
+		{"ca not pem", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CertificateAuthority = []byte("not a certificate") }), "spec.cluster.certificateAuthority", field.ErrorTypeInvalid},
+		{"ca wrong block", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Cluster.CertificateAuthority = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{1}})
 		}), "spec.cluster.certificateAuthority", field.ErrorTypeInvalid},
-		{"cidr host bits", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CIDR = "10.96.0.1/16" }), "spec.cluster.cidr", field.ErrorTypeInvalid},
-		{"cidr ipv6", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CIDR = "fd00::/108" }), "spec.cluster.cidr", field.ErrorTypeInvalid},
-		{"outpost flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.EnableOutpost = ptr(true) }), "spec.cluster.enableOutpost", field.ErrorTypeForbidden},
-		{"flag carrying a second flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2 --hostname-override=x"} }), "spec.kubelet.flags[0]", field.ErrorTypeForbidden},
-		{"flag carrying labels", ssm(func(c *nodeconfig.NodeConfig) {
+		{"cidr host bits", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CIDR = "10.96.0.1/16" }), "spec.cluster.cidr", field.ErrorTypeInvalid},
+		{"cidr ipv6", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.CIDR = "fd00::/108" }), "spec.cluster.cidr", field.ErrorTypeInvalid},
+		{"outpost flag", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.EnableOutpost = ptr(true) }), "spec.cluster.enableOutpost", field.ErrorTypeForbidden},
+		{"flag carrying a second flag", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2 --hostname-override=x"} }), "spec.kubelet.flags[0]", field.ErrorTypeForbidden},
+		{"flag carrying labels", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Flags = []string{"--v=2 --node-labels=node-role.kubernetes.io/master=true"}
 		}), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
-		{"flag with a quote", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{`--v="2"`} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
-		{"flag with a second word that is not a flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2 2"} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
-		{"blank flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"  "} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
-		{"outpost id", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.ID = "abc" }), "spec.cluster.id", field.ErrorTypeForbidden},
-		{"containerd toml", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Containerd.Config = "version = \n" }), "spec.containerd.config", field.ErrorTypeInvalid},
-		{"local storage", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Instance.LocalStorage.Strategy = "RAID10" }), "spec.instance.localStorage.strategy", field.ErrorTypeNotSupported},
-		{"hybrid missing", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid = nil }), "spec.hybrid", field.ErrorTypeRequired},
-		{"neither provider", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid = &nodeconfig.HybridOptions{} }), "spec.hybrid", field.ErrorTypeRequired},
-		{"both providers", ssm(func(c *nodeconfig.NodeConfig) {
+		{"flag with a quote", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{`--v="2"`} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"flag with a second word that is not a flag", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2 2"} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"blank flag", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"  "} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"outpost id", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Cluster.ID = "abc" }), "spec.cluster.id", field.ErrorTypeForbidden},
+		{"containerd toml", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Containerd.Config = "version = \n" }), "spec.containerd.config", field.ErrorTypeInvalid},
+		{"local storage", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Instance.LocalStorage.Strategy = "RAID10" }), "spec.instance.localStorage.strategy", field.ErrorTypeNotSupported},
+		{"hybrid missing", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid = nil }), "spec.hybrid", field.ErrorTypeRequired},
+		{"neither provider", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid = &nodeconfig.HybridOptions{} }), "spec.hybrid", field.ErrorTypeRequired},
+		{"both providers", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Hybrid.IAMRolesAnywhere = iamRANode().Spec.Hybrid.IAMRolesAnywhere
 		}), "spec.hybrid.iamRolesAnywhere", field.ErrorTypeForbidden},
-		{"activation code missing", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationCode = "" }), "spec.hybrid.ssm.activationCode", field.ErrorTypeRequired},
-		{"activation code short", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationCode = "short" }), "spec.hybrid.ssm.activationCode", field.ErrorTypeInvalid},
-		{"activation code newline", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationCode = "abcdefghij\nabcdefghij" }), "spec.hybrid.ssm.activationCode", field.ErrorTypeInvalid},
-		{"activation id missing", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationID = "" }), "spec.hybrid.ssm.activationId", field.ErrorTypeRequired},
-		{"activation id upper", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationID = strings.ToUpper(exampleID) }), "spec.hybrid.ssm.activationId", field.ErrorTypeInvalid},
-		{"node name missing", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.NodeName = "" }), "spec.hybrid.iamRolesAnywhere.nodeName", field.ErrorTypeRequired},
-		{"node name long", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.NodeName = strings.Repeat("n", 65) }), "spec.hybrid.iamRolesAnywhere.nodeName", field.ErrorTypeInvalid},
-		{"node name not dns", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.NodeName = "GPU_01" }), "spec.hybrid.iamRolesAnywhere.nodeName", field.ErrorTypeInvalid},
-		{"role arn missing", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.RoleARN = "" }), "spec.hybrid.iamRolesAnywhere.roleArn", field.ErrorTypeRequired},
-		{"role arn service", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.RoleARN = examplePr }), "spec.hybrid.iamRolesAnywhere.roleArn", field.ErrorTypeInvalid},
-		{"trust anchor is profile", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.TrustAnchorARN = examplePr }), "spec.hybrid.iamRolesAnywhere.trustAnchorArn", field.ErrorTypeInvalid},
-		{"profile missing", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.ProfileARN = "" }), "spec.hybrid.iamRolesAnywhere.profileArn", field.ErrorTypeRequired},
-		{"profile is role", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.ProfileARN = exampleRole }), "spec.hybrid.iamRolesAnywhere.profileArn", field.ErrorTypeInvalid},
-		{"cert path relative", ira(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.CertificatePath = "pki/server.pem" }), "spec.hybrid.iamRolesAnywhere.certificatePath", field.ErrorTypeInvalid},
-		{"hostname override", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2", "--hostname-override=gpu-01"} }), "spec.kubelet.flags[1]", field.ErrorTypeForbidden},
-		{"flag not long", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"-v=2"} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
-		{"labels as flag", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--node-labels=a=b"} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
-		{"label key", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["bad key"] = "x" }), "spec.kubelet.nodeLabels", field.ErrorTypeInvalid},
-		{"label value", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["gpu"] = "h100,h200" }), "spec.kubelet.nodeLabels", field.ErrorTypeInvalid},
-		{"kubelet may not set role", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["node-role.kubernetes.io/gpu"] = "" }), "spec.kubelet.nodeLabels[node-role.kubernetes.io/gpu]", field.ErrorTypeForbidden},
-		{"kubelet may not set node-restriction", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["node-restriction.kubernetes.io/pool"] = "a" }), "spec.kubelet.nodeLabels[node-restriction.kubernetes.io/pool]", field.ErrorTypeForbidden},
-		{"kubelet may not set k8s.io", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["example.k8s.io/x"] = "a" }), "spec.kubelet.nodeLabels[example.k8s.io/x]", field.ErrorTypeForbidden},
-		{"taint key", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].Key = "nvidia.com/" }), "spec.kubelet.taints[0].key", field.ErrorTypeInvalid},
-		{"taint value", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].Value = "a:b" }), "spec.kubelet.taints[0].value", field.ErrorTypeInvalid},
-		{"taint effect", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].Effect = "NoRun" }), "spec.kubelet.taints[0].effect", field.ErrorTypeNotSupported},
-		{"taint time", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].TimeAdded = &metav1.Time{} }), "spec.kubelet.taints[0].timeAdded", field.ErrorTypeForbidden},
-		{"taint duplicate", ssm(func(c *nodeconfig.NodeConfig) {
+		{"activation code missing", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationCode = "" }), "spec.hybrid.ssm.activationCode", field.ErrorTypeRequired},
+		{"activation code short", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationCode = "short" }), "spec.hybrid.ssm.activationCode", field.ErrorTypeInvalid},
+		{"activation code newline", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationCode = "abcdefghij\nabcdefghij" }), "spec.hybrid.ssm.activationCode", field.ErrorTypeInvalid},
+		{"activation id missing", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationID = "" }), "spec.hybrid.ssm.activationId", field.ErrorTypeRequired},
+		{"activation id upper", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.SSM.ActivationID = strings.ToUpper(exampleID) }), "spec.hybrid.ssm.activationId", field.ErrorTypeInvalid},
+		{"node name missing", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.NodeName = "" }), "spec.hybrid.iamRolesAnywhere.nodeName", field.ErrorTypeRequired},
+		{"node name long", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.NodeName = strings.Repeat("n", 65) }), "spec.hybrid.iamRolesAnywhere.nodeName", field.ErrorTypeInvalid},
+		{"node name not dns", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.NodeName = "GPU_01" }), "spec.hybrid.iamRolesAnywhere.nodeName", field.ErrorTypeInvalid},
+		{"role arn missing", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.RoleARN = "" }), "spec.hybrid.iamRolesAnywhere.roleArn", field.ErrorTypeRequired},
+		{"role arn service", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.RoleARN = examplePr }), "spec.hybrid.iamRolesAnywhere.roleArn", field.ErrorTypeInvalid},
+		{"trust anchor is profile", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.TrustAnchorARN = examplePr }), "spec.hybrid.iamRolesAnywhere.trustAnchorArn", field.ErrorTypeInvalid},
+		{"profile missing", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.ProfileARN = "" }), "spec.hybrid.iamRolesAnywhere.profileArn", field.ErrorTypeRequired},
+		{"profile is role", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.ProfileARN = exampleRole }), "spec.hybrid.iamRolesAnywhere.profileArn", field.ErrorTypeInvalid},
+		{"cert path relative", withIRA(func(c *nodeconfig.NodeConfig) { c.Spec.Hybrid.IAMRolesAnywhere.CertificatePath = "pki/server.pem" }), "spec.hybrid.iamRolesAnywhere.certificatePath", field.ErrorTypeInvalid},
+		{"hostname override", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--v=2", "--hostname-override=gpu-01"} }), "spec.kubelet.flags[1]", field.ErrorTypeForbidden},
+		{"flag not long", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"-v=2"} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"labels as flag", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Flags = []string{"--node-labels=a=b"} }), "spec.kubelet.flags[0]", field.ErrorTypeInvalid},
+		{"label key", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["bad key"] = "x" }), "spec.kubelet.nodeLabels", field.ErrorTypeInvalid},
+		{"label value", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["gpu"] = "h100,h200" }), "spec.kubelet.nodeLabels", field.ErrorTypeInvalid},
+		{"kubelet may not set role", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["node-role.kubernetes.io/gpu"] = "" }), "spec.kubelet.nodeLabels[node-role.kubernetes.io/gpu]", field.ErrorTypeForbidden},
+		{"kubelet may not set node-restriction", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["node-restriction.kubernetes.io/pool"] = "a" }), "spec.kubelet.nodeLabels[node-restriction.kubernetes.io/pool]", field.ErrorTypeForbidden},
+		{"kubelet may not set k8s.io", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.NodeLabels["example.k8s.io/x"] = "a" }), "spec.kubelet.nodeLabels[example.k8s.io/x]", field.ErrorTypeForbidden},
+		{"taint key", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].Key = "nvidia.com/" }), "spec.kubelet.taints[0].key", field.ErrorTypeInvalid},
+		{"taint value", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].Value = "a:b" }), "spec.kubelet.taints[0].value", field.ErrorTypeInvalid},
+		{"taint effect", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].Effect = "NoRun" }), "spec.kubelet.taints[0].effect", field.ErrorTypeNotSupported},
+		{"taint time", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Taints[0].TimeAdded = &metav1.Time{} }), "spec.kubelet.taints[0].timeAdded", field.ErrorTypeForbidden},
+		{"taint duplicate", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Taints = append(c.Spec.Kubelet.Taints, corev1.Taint{Key: "nvidia.com/gpu", Value: "other", Effect: corev1.TaintEffectNoSchedule})
 		}), "spec.kubelet.taints[1]", field.ErrorTypeDuplicate},
-		{"max pods", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.MaxPods = ptr(int32(0)) }), "spec.kubelet.config.maxPods", field.ErrorTypeInvalid},
-		{"grace sub-second", ssm(func(c *nodeconfig.NodeConfig) {
+		{"max pods", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.MaxPods = ptr(int32(0)) }), "spec.kubelet.config.maxPods", field.ErrorTypeInvalid},
+		{"grace sub-second", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.ShutdownGracePeriod = dur(500 * time.Millisecond)
 		}), "spec.kubelet.config.shutdownGracePeriod", field.ErrorTypeInvalid},
-		{"critical exceeds total", ssm(func(c *nodeconfig.NodeConfig) {
+		{"critical exceeds total", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.ShutdownGracePeriodCriticalPods = dur(time.Minute)
 		}), "spec.kubelet.config.shutdownGracePeriodCriticalPods", field.ErrorTypeInvalid},
-		{"reserved resource", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.KubeReserved = map[string]string{"gpu": "1"} }), "spec.kubelet.config.kubeReserved[gpu]", field.ErrorTypeNotSupported},
-		{"reserved quantity", ssm(func(c *nodeconfig.NodeConfig) {
+		{"reserved resource", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.KubeReserved = map[string]string{"gpu": "1"} }), "spec.kubelet.config.kubeReserved[gpu]", field.ErrorTypeNotSupported},
+		{"reserved quantity", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.SystemReserved = map[string]string{"memory": "lots"}
 		}), "spec.kubelet.config.systemReserved[memory]", field.ErrorTypeInvalid},
-		{"reserved pid", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.SystemReserved = map[string]string{"pid": "1k"} }), "spec.kubelet.config.systemReserved[pid]", field.ErrorTypeInvalid},
-		{"eviction signal", ssm(func(c *nodeconfig.NodeConfig) {
+		{"reserved pid", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.SystemReserved = map[string]string{"pid": "1k"} }), "spec.kubelet.config.systemReserved[pid]", field.ErrorTypeInvalid},
+		{"eviction signal", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.EvictionHard = map[string]string{"gpu.available": "1"}
 		}), "spec.kubelet.config.evictionHard[gpu.available]", field.ErrorTypeInvalid},
-		{"eviction percent", ssm(func(c *nodeconfig.NodeConfig) {
+		{"eviction percent", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.EvictionHard = map[string]string{"nodefs.available": "110%"}
 		}), "spec.kubelet.config.evictionHard[nodefs.available]", field.ErrorTypeInvalid},
-		{"cpu manager", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.CPUManagerPolicy = "Static" }), "spec.kubelet.config.cpuManagerPolicy", field.ErrorTypeNotSupported},
-		{"topology manager", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.TopologyManagerPolicy = "numa" }), "spec.kubelet.config.topologyManagerPolicy", field.ErrorTypeNotSupported},
-		{"memory manager", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.MemoryManagerPolicy = "static" }), "spec.kubelet.config.memoryManagerPolicy", field.ErrorTypeNotSupported},
-		{"cpuset syntax", ssm(func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.ReservedSystemCPUs = "3-1" }), "spec.kubelet.config.reservedSystemCPUs", field.ErrorTypeInvalid},
-		{"cluster dns ipv6", ssm(func(c *nodeconfig.NodeConfig) {
+		{"cpu manager", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.CPUManagerPolicy = "Static" }), "spec.kubelet.config.cpuManagerPolicy", field.ErrorTypeNotSupported},
+		{"topology manager", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.TopologyManagerPolicy = "numa" }), "spec.kubelet.config.topologyManagerPolicy", field.ErrorTypeNotSupported},
+		{"memory manager", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.MemoryManagerPolicy = "static" }), "spec.kubelet.config.memoryManagerPolicy", field.ErrorTypeNotSupported},
+		{"cpuset syntax", withSSM(t, func(c *nodeconfig.NodeConfig) { c.Spec.Kubelet.Config.ReservedSystemCPUs = "3-1" }), "spec.kubelet.config.reservedSystemCPUs", field.ErrorTypeInvalid},
+		{"cluster dns ipv6", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.ClusterDNS = []netip.Addr{netip.MustParseAddr("fd00::a")}
 		}), "spec.kubelet.config.clusterDNS[0]", field.ErrorTypeInvalid},
-		{"extra shadows typed", ssm(func(c *nodeconfig.NodeConfig) {
+		{"extra shadows typed", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.Extra = map[string]json.RawMessage{"maxPods": json.RawMessage("8")}
 		}), "spec.kubelet.config.maxPods", field.ErrorTypeInvalid},
-		{"extra not json", ssm(func(c *nodeconfig.NodeConfig) {
+		{"extra not json", withSSM(t, func(c *nodeconfig.NodeConfig) {
 			c.Spec.Kubelet.Config.Extra = map[string]json.RawMessage{"x": json.RawMessage("{")}
 		}), "spec.kubelet.config.x", field.ErrorTypeInvalid},
 	}
