@@ -137,6 +137,7 @@ func FuzzParsePlan(f *testing.F) {
 	f.Add([]byte(`{"region":"ap-northeast-2","vpcId":"vpc-0a1b2c3d","vpcCidrs":["10.0.0.0/16"],"rules":[{"name":"r","domain":"company.local","targets":[{"ip":"192.168.1.53"}]}],"onPrem":{"servers":["192.168.1.53"],"forwardToAws":["x.eks.amazonaws.com"]}}`))
 	f.Add([]byte("region: ap-northeast-2\nrules:\n- name: rev\n  domain: 10.in-addr.arpa\n"))
 	f.Add([]byte("cluster: {networks: [10.96.0.0/16], domain: cluster.local}\n"))
+	f.Add([]byte(`{"rules":[],"vpcCidrs":[],"onPrem":{"forwardToAws":[],"forwardTargets":[]},"cluster":{"networks":[]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := dnsplan.ParsePlan(data)
 		if err != nil {

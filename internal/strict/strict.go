@@ -109,7 +109,8 @@ func DecodeYAML(data []byte, v any, base *field.Path) (field.ErrorList, error) {
 // Keys match field names case-sensitively unless o.FoldCase is set.
 // Scalars are read for the target's type: any scalar is a string's text,
 // so "1.30" stays "1.30" (sigs.k8s.io/yaml would make it "1.3"); a bool
-// accepts YAML 1.1's yes/no/on/off as sigs.k8s.io/yaml does.
+// accepts YAML 1.1's yes/no/on/off as sigs.k8s.io/yaml does. An empty
+// sequence leaves a slice nil, as an absent or null one does.
 func Decode(data []byte, v any, base *field.Path, o Options) (Result, error) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -360,6 +361,13 @@ func (d *decoder) value(n *yaml.Node, t reflect.Type, p *field.Path, viaAlias bo
 		}
 		if n.Kind != yaml.SequenceNode {
 			d.fail(n, field.TypeInvalid(p, shortValue(n), "must be a sequence, not "+kindName(n)))
+			return nil
+		}
+		if len(n.Content) == 0 && t.Kind() == reflect.Slice {
+			// An empty sequence reads as a nil slice, as an absent or
+			// null one does: no model gives "[]" a meaning of its own,
+			// and one reading keeps a parse, encode, parse round trip
+			// equal (encoders omit or null an empty list).
 			return nil
 		}
 		out := make([]any, len(n.Content))
