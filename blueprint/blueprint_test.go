@@ -21,6 +21,7 @@ import (
 	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/containerdconf"
 	"github.com/hybridkit/hybridkit/dnsplan"
+	"github.com/hybridkit/hybridkit/internal/eksctl"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 	ivalidation "github.com/hybridkit/hybridkit/internal/validation"
 	"github.com/hybridkit/hybridkit/nodeconfig"
@@ -217,6 +218,17 @@ func checkConsumers(t *testing.T, b blueprint.Bundle) map[blueprint.Kind]int {
 				// record has the header's fields.
 				if rows, err := csv.NewReader(bytes.NewReader(f.Content)).ReadAll(); err != nil || len(rows) < 2 {
 					t.Errorf("CSV: %d records, %v", len(rows), err)
+				}
+			case blueprint.KindEksctlConfig:
+				// eksctl's own types and validation read it in the lab
+				// (lab/eksctl_test.go); here: its fields, strictly, and
+				// eksctl's remoteNetworkConfig rules.
+				var c eksctl.Config
+				if err := yaml.UnmarshalStrict(f.Content, &c); err != nil {
+					t.Fatalf("eksctl ClusterConfig: %v", err)
+				}
+				if errs := c.ValidateRemoteNetworks(); c.RemoteNetworkConfig == nil || len(errs) > 0 {
+					t.Errorf("remoteNetworkConfig %+v: %v", c.RemoteNetworkConfig, errs)
 				}
 			default:
 				t.Errorf("no consumer for kind %q", f.Kind)

@@ -33,6 +33,9 @@ const (
 	KindMarkdown       Kind = "markdown"
 	KindJSON           Kind = "json"
 	KindCSV            Kind = "csv"
+	// KindEksctlConfig is an eksctl ClusterConfig (eksctl.io/v1alpha5):
+	// eksctl create cluster -f.
+	KindEksctlConfig Kind = "eksctl-config"
 )
 
 // File is one file of a Bundle. Secret files (NodeConfigs holding an SSM

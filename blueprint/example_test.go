@@ -34,7 +34,7 @@ func ExampleRender() {
 		}
 	}
 	// Output:
-	// 4 NodeConfigs, 47 files, 11 finding(s)
+	// 4 NodeConfigs, 48 files, 11 finding(s)
 	// | Monthly cost | $12,686.12: hybrid nodes $12,613.12, cluster $73.00 |
 }
 
@@ -87,4 +87,34 @@ func ExampleBlueprint_Lint() {
 	// dnsplan/local-domain at dns.zones[0]
 	// storage/path-not-measured at storage[0].measurement.bandwidthBps
 	// storage/path-not-measured at storage[0].measurement.latency
+}
+
+// The AWS side of a blueprint as typed values, for a program that calls
+// AWS itself: the remote networks, the routes to the Transit Gateway,
+// the cluster security group's rules, the role and the Resolver requests.
+func ExampleBlueprint_AWS() {
+	a, err := blueprint.Reference().AWS()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.ClusterName, a.Region)
+	fmt.Println("remote node networks:", a.RemoteNetworks.RemoteNodeNetworks[0].CIDRs)
+	fmt.Println("VPC routes:", len(a.Routing.VPCRoutes), "first", a.Routing.VPCRoutes[0].Destination, "in", a.Routing.VPCRoutes[0].RouteTableID)
+	fmt.Println("cluster security group:", len(a.ClusterSecurityGroup.Ingress), "ingress,", len(a.ClusterSecurityGroup.Egress), "egress")
+	fmt.Println("role:", a.Identity.RoleARN())
+	fmt.Println("resolver:", len(a.DNS.Endpoints), "endpoints,", len(a.DNS.Rules), "rule(s)")
+
+	b := blueprint.Reference()
+	b.Cluster.Region = "mars-1"
+	_, err = b.AWS()
+	var agg utilerrors.Aggregate
+	fmt.Println(errors.As(err, &agg))
+	// Output:
+	// gpu-hybrid-cluster ap-northeast-2
+	// remote node networks: [192.168.10.0/24]
+	// VPC routes: 10 first 192.168.10.0/24 in rtb-0aaaaaaaaaaaaaaa1
+	// cluster security group: 2 ingress, 4 egress
+	// role: arn:aws:iam::111122223333:role/AmazonEKSHybridNodesRole
+	// resolver: 2 endpoints, 1 rule(s)
+	// true
 }

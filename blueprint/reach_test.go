@@ -74,6 +74,10 @@ var codeReach = map[string]reach{
 		b.Cluster.Region, b.Cluster.EndpointHost = "us-gov-west-1", dnsplan.Domain{}
 		b.VPC.Subnets[0].AZ, b.VPC.Subnets[1].AZ = "us-gov-west-1a", "us-gov-west-1b"
 	}},
+	"blueprint/eksctl-needs-ca-bundle": {mutate: func(b *blueprint.Blueprint) {
+		b.Credentials.Provider, b.Credentials.SSM = nodeconfig.ProviderIAMRolesAnywhere, nil
+		b.Credentials.IAMRolesAnywhere = &blueprint.RolesAnywhereCredentials{TrustAnchorARN: "arn:aws:rolesanywhere:ap-northeast-2:111122223333:trust-anchor/0123abcd-0123-4567-89ab-0123456789ab"}
+	}},
 	"blueprint/no-mtu-probe": {mutate: func(*blueprint.Blueprint) {}},
 	"blueprint/no-profile": {mutate: func(b *blueprint.Blueprint) {
 		b.Credentials.Provider, b.Credentials.SSM = nodeconfig.ProviderIAMRolesAnywhere, nil

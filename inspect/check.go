@@ -44,6 +44,8 @@ func (d *document) check() {
 		d.checkLink()
 	case KindBundle:
 		d.checkBundle()
+	case KindEksctl:
+		d.checkEksctl()
 	default:
 		d.add(advice.Finding{Level: advice.Warning, Code: CodeUnknownKind,
 			Message: "inspect does not recognise this content as any kind it reads (NodeConfig, containerd, DNS, Kubernetes, AWS CLI, host command output, bundle.json), so nothing was checked",

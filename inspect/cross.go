@@ -229,6 +229,9 @@ func collectNetworks(ctx Context, docs []*document) *networkView {
 			}
 		}
 	}
+	for _, d := range ofKind(docs, KindEksctl) {
+		v.addEksctlNetworks(d)
+	}
 	for _, d := range ofKind(docs, KindAWSVPCs) {
 		for i, vpc := range d.parsed.(vpcsOutput).Vpcs {
 			if v.vpcID != "" && vpc.VpcID != v.vpcID {

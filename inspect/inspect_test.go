@@ -409,6 +409,8 @@ func TestDetect(t *testing.T) {
 		{"x", `{"start":{},"intervals":[],"end":{}}`, inspect.KindIperf3},
 		{"x", `{"files":[{"path":"a","sha256":"00"}]}`, inspect.KindBundle},
 		{"x", `{"something":"else"}`, inspect.KindUnknown},
+		{"x", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n", inspect.KindEksctl},
+		{"x", "apiVersion: example.com/v1\nkind: ClusterConfig\n", inspect.KindManifests},
 	} {
 		t.Run(fmt.Sprintf("%.30q", tc.data), func(t *testing.T) {
 			kind, _, err := inspect.File(tc.name, []byte(tc.data))
@@ -668,4 +670,41 @@ func TestKubectlJSONList(t *testing.T) {
 		t.Fatalf("kind %s, %v", kind, err)
 	}
 	check(t, fs, want{placement.CodeGPUWithoutToleration, advice.Warning, "items[0].spec.tolerations", 9})
+}
+
+// eksctlFile is an eksctl ClusterConfig on an existing VPC with the given
+// remote node network and remoteNetworkConfig.iam lines.
+func eksctlFile(nodeNet, iam string) []byte {
+	return []byte("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: c\n  region: ap-northeast-2\n" +
+		"nodeGroups: []\n" + // a field of eksctl's that hybridkit does not read
+		"vpc:\n  id: vpc-0a1b2c3d\n  cidr: 10.0.0.0/16\n" +
+		"remoteNetworkConfig:\n" + iam + "  remoteNodeNetworks:\n  - cidrs:\n    - " + nodeNet + "\n")
+}
+
+// TestEksctlConfig: eksctl's remoteNetworkConfig rules hold, and its
+// networks meet the others: a remote node network inside the VPC is an
+// overlap at its own line (eksctl's validation lets it through; EKS
+// refuses the cluster).
+func TestEksctlConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, nodeNet, iam string
+		wants              []want
+	}{
+		{"valid", "192.168.10.0/24", "  iam:\n    provider: SSM\n", nil},
+		{"overlaps the VPC", "10.0.8.0/24", "  iam:\n    provider: SSM\n",
+			[]want{{inspect.CodeOverlap, advice.Error, "remoteNetworkConfig.remoteNodeNetworks[0].cidrs[0]", 15}, {inspect.CodeOverlap, advice.Error, "vpc.cidr", 9}}},
+		{"IRA without a CA bundle", "192.168.10.0/24", "  iam:\n    provider: IRA\n",
+			[]want{{inspect.CodeInvalid, advice.Error, "remoteNetworkConfig.iam.caBundleCert", 0}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, err := inspect.Files(inspect.Context{}, inspect.Input{Name: "eksctl.yaml", Data: eksctlFile(tc.nodeNet, tc.iam)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rs[0].Kind != inspect.KindEksctl {
+				t.Fatalf("kind %s", rs[0].Kind)
+			}
+			check(t, rs[0].Findings, tc.wants...)
+		})
+	}
 }

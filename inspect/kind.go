@@ -6,6 +6,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/hybridkit/hybridkit/internal/eksctl"
 )
 
 // Kind is what a file was recognised as. The kinds a hybridkit bundle
@@ -35,13 +37,15 @@ const (
 	KindPing       Kind = "ping"
 	KindIperf3     Kind = "iperf3" // iperf3 -J
 	KindBundle     Kind = "hybridkit-bundle"
+	// KindEksctl is an eksctl ClusterConfig (eksctl.io/v1alpha5).
+	KindEksctl Kind = "eksctl-config"
 )
 
 // Kinds returns every kind inspect reads, KindUnknown excluded.
 func Kinds() []Kind {
 	return []Kind{KindNodeConfig, KindContainerd, KindCorefile, KindBIND, KindUnbound, KindDnsmasq, KindManifests,
 		KindAWSSGs, KindAWSRules, KindAWSAssocs, KindAWSCluster, KindAWSVPCs, KindAWSRoutes,
-		KindIPRoute, KindNvidiaSMI, KindOSRelease, KindPing, KindIperf3, KindBundle}
+		KindIPRoute, KindNvidiaSMI, KindOSRelease, KindPing, KindIperf3, KindBundle, KindEksctl}
 }
 
 // detect names the kind of data. The content decides; the name only
@@ -65,6 +69,8 @@ func detect(name string, data []byte) Kind {
 	switch {
 	case yamlKey(lines, "kind") == "NodeConfig":
 		return KindNodeConfig
+	case yamlKey(lines, "kind") == eksctl.Kind && strings.HasPrefix(yamlKey(lines, "apiVersion"), "eksctl.io/"):
+		return KindEksctl
 	case yamlKey(lines, "apiVersion") != "" && yamlKey(lines, "kind") != "", yamlKey(lines, "items") != "" && yamlKey(lines, "apiVersion") != "":
 		return KindManifests
 	case strings.HasPrefix(first, "PING ") || strings.Contains(text, " packets transmitted, "):

@@ -1,0 +1,63 @@
+package inspect
+
+import (
+	"fmt"
+	"net/netip"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
+
+	"github.com/hybridkit/hybridkit/internal/eksctl"
+	"github.com/hybridkit/hybridkit/netplan"
+)
+
+// refEksctl is eksctl's ClusterConfig schema at v0.215.0, whose
+// validation.go (same commit) holds validateRemoteNetworkingConfig.
+const refEksctl = "https://github.com/eksctl-io/eksctl/blob/1df868edbf06679085b11025f1544ad92b5ef812/pkg/apis/eksctl.io/v1alpha5/types.go"
+
+// checkEksctl reads an eksctl ClusterConfig: the fields hybridkit knows
+// (the rest of eksctl's schema is eksctl's to check), eksctl's own rules
+// for remoteNetworkConfig, and — in crossCheck — its VPC, service and
+// remote networks with every other network known.
+func (d *document) checkEksctl() {
+	d.lines = indexYAML(d.data, "")
+	var c eksctl.Config
+	if err := yaml.Unmarshal(d.data, &c); err != nil {
+		d.parseError(fmt.Errorf("eksctl ClusterConfig: %w", err), refEksctl)
+		return
+	}
+	d.parsed = c
+	d.invalid(CodeInvalid, "", c.ValidateRemoteNetworks().ToAggregate(), refEksctl)
+}
+
+// addEksctlNetworks adds an eksctl ClusterConfig's VPC CIDR, service CIDR
+// and remote networks to the view.
+func (v *networkView) addEksctlNetworks(d *document) {
+	c := d.parsed.(eksctl.Config)
+	add := func(role netplan.Role, s string, at *field.Path) {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			v.add(role, p, d, at, d.lines.line(at.String()))
+		}
+	}
+	if c.VPC != nil {
+		add(netplan.RoleVPC, c.VPC.CIDR, field.NewPath("vpc", "cidr"))
+	}
+	if n := c.KubernetesNetwork; n != nil {
+		add(netplan.RoleService, n.ServiceIPv4CIDR, field.NewPath("kubernetesNetworkConfig", "serviceIPv4CIDR"))
+	}
+	r := c.RemoteNetworkConfig
+	if r == nil {
+		return
+	}
+	rp := field.NewPath("remoteNetworkConfig")
+	for i, n := range r.RemoteNodeNetworks {
+		for j, s := range n.CIDRs {
+			add(netplan.RoleRemoteNode, s, rp.Child("remoteNodeNetworks").Index(i).Child("cidrs").Index(j))
+		}
+	}
+	for i, n := range r.RemotePodNetworks {
+		for j, s := range n.CIDRs {
+			add(netplan.RoleRemotePod, s, rp.Child("remotePodNetworks").Index(i).Child("cidrs").Index(j))
+		}
+	}
+}
