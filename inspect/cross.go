@@ -179,6 +179,21 @@ func (v *networkView) add(role netplan.Role, p netip.Prefix, doc *document, at *
 	v.networks = append(v.networks, knownNetwork{net: netplan.Network{Name: name, Role: role, Prefix: p.Masked()}, doc: doc, at: at, line: line})
 }
 
+// addText adds a prefix written as text at a file's field, at the field's
+// line; text that is not a prefix (or empty) adds nothing.
+func (v *networkView) addText(role netplan.Role, text string, doc *document, at *field.Path) {
+	if p, err := netip.ParsePrefix(text); err == nil {
+		v.add(role, p, doc, at, doc.lines.line(at.String()))
+	}
+}
+
+// addTexts adds each prefix of a list at field list[i].
+func (v *networkView) addTexts(role netplan.Role, texts []string, doc *document, list *field.Path) {
+	for i, t := range texts {
+		v.addText(role, t, doc, list.Index(i))
+	}
+}
+
 // collectNetworks gathers the networks of the Context, describe-cluster,
 // describe-vpcs (the cluster's VPC; every VPC when it is not known) and
 // the hosts' connected routes (the site, as on-premises networks).
@@ -204,28 +219,14 @@ func collectNetworks(ctx Context, docs []*document) *networkView {
 			v.vpcID = c.ResourcesVpcConfig.VpcID
 		}
 		v.clusterSubnets = append(v.clusterSubnets, c.ResourcesVpcConfig.SubnetIDs...)
-		if s := c.KubernetesNetworkConfig.ServiceIPv4CIDR; s != "" {
-			at := cp.Child("kubernetesNetworkConfig", "serviceIpv4Cidr")
-			if p, err := netip.ParsePrefix(s); err == nil {
-				v.add(netplan.RoleService, p, d, at, d.lines.line(at.String()))
-			}
-		}
+		v.addText(netplan.RoleService, c.KubernetesNetworkConfig.ServiceIPv4CIDR, d, cp.Child("kubernetesNetworkConfig", "serviceIpv4Cidr"))
 		if rn := c.RemoteNetworkConfig; rn != nil {
+			rp := cp.Child("remoteNetworkConfig")
 			for i, n := range rn.RemoteNodeNetworks {
-				for j, s := range n.CIDRs {
-					at := cp.Child("remoteNetworkConfig", "remoteNodeNetworks").Index(i).Child("cidrs").Index(j)
-					if p, err := netip.ParsePrefix(s); err == nil {
-						v.add(netplan.RoleRemoteNode, p, d, at, d.lines.line(at.String()))
-					}
-				}
+				v.addTexts(netplan.RoleRemoteNode, n.CIDRs, d, rp.Child("remoteNodeNetworks").Index(i).Child("cidrs"))
 			}
 			for i, n := range rn.RemotePodNetworks {
-				for j, s := range n.CIDRs {
-					at := cp.Child("remoteNetworkConfig", "remotePodNetworks").Index(i).Child("cidrs").Index(j)
-					if p, err := netip.ParsePrefix(s); err == nil {
-						v.add(netplan.RoleRemotePod, p, d, at, d.lines.line(at.String()))
-					}
-				}
+				v.addTexts(netplan.RoleRemotePod, n.CIDRs, d, rp.Child("remotePodNetworks").Index(i).Child("cidrs"))
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package inspect
 
 import (
 	"fmt"
-	"net/netip"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
@@ -34,16 +33,11 @@ func (d *document) checkEksctl() {
 // and remote networks to the view.
 func (v *networkView) addEksctlNetworks(d *document) {
 	c := d.parsed.(eksctl.Config)
-	add := func(role netplan.Role, s string, at *field.Path) {
-		if p, err := netip.ParsePrefix(s); err == nil {
-			v.add(role, p, d, at, d.lines.line(at.String()))
-		}
-	}
 	if c.VPC != nil {
-		add(netplan.RoleVPC, c.VPC.CIDR, field.NewPath("vpc", "cidr"))
+		v.addText(netplan.RoleVPC, c.VPC.CIDR, d, field.NewPath("vpc", "cidr"))
 	}
 	if n := c.KubernetesNetwork; n != nil {
-		add(netplan.RoleService, n.ServiceIPv4CIDR, field.NewPath("kubernetesNetworkConfig", "serviceIPv4CIDR"))
+		v.addText(netplan.RoleService, n.ServiceIPv4CIDR, d, field.NewPath("kubernetesNetworkConfig", "serviceIPv4CIDR"))
 	}
 	r := c.RemoteNetworkConfig
 	if r == nil {
@@ -51,13 +45,9 @@ func (v *networkView) addEksctlNetworks(d *document) {
 	}
 	rp := field.NewPath("remoteNetworkConfig")
 	for i, n := range r.RemoteNodeNetworks {
-		for j, s := range n.CIDRs {
-			add(netplan.RoleRemoteNode, s, rp.Child("remoteNodeNetworks").Index(i).Child("cidrs").Index(j))
-		}
+		v.addTexts(netplan.RoleRemoteNode, n.CIDRs, d, rp.Child("remoteNodeNetworks").Index(i).Child("cidrs"))
 	}
 	for i, n := range r.RemotePodNetworks {
-		for j, s := range n.CIDRs {
-			add(netplan.RoleRemotePod, s, rp.Child("remotePodNetworks").Index(i).Child("cidrs").Index(j))
-		}
+		v.addTexts(netplan.RoleRemotePod, n.CIDRs, d, rp.Child("remotePodNetworks").Index(i).Child("cidrs"))
 	}
 }
