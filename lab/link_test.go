@@ -151,13 +151,24 @@ func shorten(args []string, flag, value string) []string {
 }
 
 // TestPoCLinkBands runs the rendered PoC link checks across an emulated
-// link and grades them with package poc: 2 ms grades good, 7 ms warning,
-// 12 ms critical, 0.05% loss a warning; iperf3 against a server on the
-// hybrid side, rate-limited, grades by the link's capacity. The ping runs
-// 4,000 echoes 2 ms apart instead of the rendered 10,000 at 10 ms, which
-// still resolves 0.05% (two lost).
+// link and grades them with package poc: 1 ms grades good, 6 ms warning,
+// 12 ms critical, ±10 ms of jitter each way critical jitter, 0.05% loss a
+// warning; iperf3 against a server on the hybrid side, rate-limited,
+// grades by the link's capacity. The ping runs 4,000 echoes 2 ms apart
+// instead of the rendered 10,000 at 10 ms, which still resolves 0.05% (two
+// lost).
+//
+// The link is shaped by goroutines in user space, so the host adds to
+// every measurement: a forwarder stalled on a busy two-CPU runner adds
+// tens of milliseconds to a few echoes, which ping's mdev reports as
+// jitter (a CI run measured 2.05 ms mdev, max 34 ms, on a quiet 2 ms link
+// while iperf3 saturated another emulated link). Hence: the delays sit
+// 4 ms inside their bands; the ping cases, which are light, run side by
+// side, and the iperf3 cases, which are not, after them, one at a time,
+// with the rest of the lab waiting; and since the host can only make a
+// measurement worse, a ping case that grades worse than it should is run
+// again, at most twice, while one that grades better fails at once.
 func TestPoCLinkBands(t *testing.T) {
-	t.Parallel()
 	bundle := render(t, blueprint.Reference())
 	script := file(t, bundle, "verify/poc.sh")
 	pingArgs := renderedLinkCommand(t, script, "ping", "10.77.0.2")
@@ -170,54 +181,100 @@ func TestPoCLinkBands(t *testing.T) {
 	iperf3 := testkit.Tool(t, "iperf3", "iperf3")
 	// A 200 Mbps link: good above 200 Mbps, critical below 100.
 	th := netpath.LinkThresholds(200_000_000)
-	for _, tc := range []struct {
+	grade := func(results map[string][]byte) map[string]string {
+		r := poc.Grade(poc.Plan{Thresholds: th}, results)
+		got := map[string]string{}
+		for _, c := range r.Items[0].Checks {
+			if c.Grade != "" {
+				got[c.Name] = c.Grade + " (" + c.Measured + ")"
+			}
+		}
+		return got
+	}
+	type linkCase struct {
 		name  string
 		shape linkShape
-		iperf bool
 		want  map[string]string // metric: band
-	}{
-		{"2 ms", linkShape{delay: 2 * time.Millisecond}, false, map[string]string{"latency": "good", "jitter": "good", "loss": "good"}},
-		{"7 ms", linkShape{delay: 7 * time.Millisecond}, false, map[string]string{"latency": "warning", "jitter": "good", "loss": "good"}},
-		{"12 ms", linkShape{delay: 12 * time.Millisecond}, false, map[string]string{"latency": "critical", "jitter": "good", "loss": "good"}},
-		{"0.05% loss", linkShape{delay: 2 * time.Millisecond, dropEvery: 2000}, false, map[string]string{"latency": "good", "loss": "warning"}},
-		{"full rate", linkShape{delay: 2 * time.Millisecond, rateBits: 400_000_000}, true, map[string]string{"bandwidth": "good"}},
-		{"a third of the rate", linkShape{delay: 2 * time.Millisecond, rateBits: 60_000_000}, true, map[string]string{"bandwidth": "critical"}},
+	}
+	t.Run("ping", func(t *testing.T) {
+		for _, tc := range []linkCase{
+			{"1 ms", linkShape{delay: 1 * time.Millisecond}, map[string]string{"latency": "good", "jitter": "good", "loss": "good"}},
+			{"6 ms", linkShape{delay: 6 * time.Millisecond}, map[string]string{"latency": "warning", "jitter": "good", "loss": "good"}},
+			{"12 ms", linkShape{delay: 12 * time.Millisecond}, map[string]string{"latency": "critical", "jitter": "good", "loss": "good"}},
+			{"jitter", linkShape{delay: 20 * time.Millisecond, jitter: 10 * time.Millisecond}, map[string]string{"latency": "critical", "jitter": "critical", "loss": "good"}},
+			{"0.05% loss", linkShape{delay: 1 * time.Millisecond, dropEvery: 2000}, map[string]string{"latency": "good", "loss": "warning"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				cloud, _ := emulatedLink(t, tc.shape)
+				for attempt := 1; ; attempt++ {
+					out, err := inNS(t, cloud, pingBin, pingArgs[1:]...)
+					if err != nil && !strings.Contains(string(out), "packet loss") {
+						t.Fatalf("%v: %v\n%s", pingArgs, err, out)
+					}
+					got := grade(map[string][]byte{poc.FileLinkPing: out})
+					t.Logf("try %d: %s\ngraded: %v", attempt, lastLines(out, 2), got)
+					worse, better := compareBands(got, tc.want)
+					if better != "" {
+						t.Fatalf("%s, better than the emulated link allows (want %v)", better, tc.want)
+					}
+					if worse == "" {
+						return
+					}
+					if attempt == 3 {
+						t.Fatalf("%s in three tries (want %v)", worse, tc.want)
+					}
+					t.Logf("%s: the host may have stalled the relay; once more", worse)
+				}
+			})
+		}
+	})
+	for _, tc := range []linkCase{
+		{"full rate", linkShape{delay: 2 * time.Millisecond, rateBits: 400_000_000}, map[string]string{"bandwidth": "good"}},
+		{"a third of the rate", linkShape{delay: 2 * time.Millisecond, rateBits: 60_000_000}, map[string]string{"bandwidth": "critical"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
 			cloud, hybrid := emulatedLink(t, tc.shape)
-			results := map[string][]byte{}
-			if tc.iperf {
-				daemon(t, hybrid, "iperf3-server", iperf3, "-s", "-B", "10.77.0.2")
-				waitPort(t, hybrid, "10.77.0.2:5201")
-				out, err := inNS(t, cloud, iperf3, iperfArgs[1:]...)
-				if err != nil {
-					t.Fatalf("%v: %v\n%s", iperfArgs, err, out)
-				}
-				results[poc.FileLinkIperf3] = out
-			} else {
-				out, err := inNS(t, cloud, pingBin, pingArgs[1:]...)
-				if err != nil && !strings.Contains(string(out), "packet loss") {
-					t.Fatalf("%v: %v\n%s", pingArgs, err, out)
-				}
-				results[poc.FileLinkPing] = out
-				t.Logf("%s", lastLines(out, 2))
+			daemon(t, hybrid, "iperf3-server", iperf3, "-s", "-B", "10.77.0.2")
+			waitPort(t, hybrid, "10.77.0.2:5201")
+			out, err := inNS(t, cloud, iperf3, iperfArgs[1:]...)
+			if err != nil {
+				t.Fatalf("%v: %v\n%s", iperfArgs, err, out)
 			}
-			r := poc.Grade(poc.Plan{Thresholds: th}, results)
-			got := map[string]string{}
-			for _, c := range r.Items[0].Checks {
-				if c.Grade != "" {
-					got[c.Name] = c.Grade + " (" + c.Measured + ")"
-				}
-			}
-			for metric, band := range tc.want {
-				if !strings.HasPrefix(got[metric], band+" ") {
-					t.Errorf("%s: %s, want %s", metric, got[metric], band)
-				}
+			got := grade(map[string][]byte{poc.FileLinkIperf3: out})
+			if worse, better := compareBands(got, tc.want); worse != "" || better != "" {
+				t.Errorf("%s%s (want %v)", worse, better, tc.want)
 			}
 			t.Logf("graded: %v", got)
 		})
 	}
+}
+
+// bandRank orders the grades from best to worst.
+var bandRank = map[string]int{"good": 0, "warning": 1, "critical": 2}
+
+// compareBands names the first metric graded worse than wanted and the
+// first graded better ("" when none), in a stable order.
+func compareBands(got, want map[string]string) (worse, better string) {
+	for _, metric := range []string{"latency", "jitter", "loss", "bandwidth"} {
+		band, ok := want[metric]
+		if !ok {
+			continue
+		}
+		g, _, _ := strings.Cut(got[metric], " ")
+		rank, known := bandRank[g]
+		switch {
+		case !known:
+			if worse == "" {
+				worse = metric + ": not graded (" + got[metric] + ")"
+			}
+		case rank > bandRank[band] && worse == "":
+			worse = metric + ": " + got[metric]
+		case rank < bandRank[band] && better == "":
+			better = metric + ": " + got[metric]
+		}
+	}
+	return worse, better
 }
 
 func lastLines(b []byte, n int) string {
