@@ -242,3 +242,25 @@ func directRequires(gomod string) []string {
 	}
 	return out
 }
+
+// TestNoAWSSDKInTheCoreModule keeps the AWS SDK and eksctl in the modules
+// that need them (awssdk/, lab/): a library user who imports hybridkit
+// downloads neither, directly or indirectly.
+func TestNoAWSSDKInTheCoreModule(t *testing.T) {
+	for _, name := range []string{"go.mod", "go.sum"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, heavy := range []string{"github.com/aws/", "github.com/weaveworks/eksctl"} {
+				if strings.Contains(line, heavy) {
+					t.Errorf("%s:%d: %s; the AWS SDK and eksctl belong in awssdk/ or lab/", name, i+1, strings.TrimSpace(line))
+				}
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join("awssdk", "go.mod")); err != nil {
+		t.Errorf("awssdk/ is not a module of its own: %v", err)
+	}
+}
