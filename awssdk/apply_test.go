@@ -243,7 +243,7 @@ func TestApplyVPNAndRolesAnywhere(t *testing.T) {
 		t.Errorf("CreateVpnConnection %v", vpn)
 	}
 	cgw := fake.callsOf("ec2:CreateCustomerGateway")[0].Form
-	if cgw.Get("IpAddress") != "203.0.113.10" || cgw.Get("BgpAsnExtended") != "65010" {
+	if cgw.Get("IpAddress") != "203.0.113.10" || cgw.Get("BgpAsn") != "65010" || cgw.Has("BgpAsnExtended") {
 		t.Errorf("CreateCustomerGateway %v", cgw)
 	}
 	prof := fake.callsOf("rolesanywhere:CreateProfile")[0].JSON

@@ -177,10 +177,15 @@ func connectivitySteps(c netplan.Connectivity, r netplan.RoutingPlan, cluster st
 				{TunnelInsideCidr: aws.String(v.TunnelInsideCIDRs[0].String())}, {TunnelInsideCidr: aws.String(v.TunnelInsideCIDRs[1].String())},
 			}}
 		}
+		cgw := &ec2.CreateCustomerGatewayInput{Type: ec2types.GatewayTypeIpsec1, IpAddress: aws.String(v.CustomerGatewayIP.String()),
+			TagSpecifications: nameTag(ec2types.ResourceTypeCustomerGateway, cluster+"-cgw")}
+		if v.CustomerASN > netplan.MaxBgpAsn {
+			cgw.BgpAsnExtended = aws.Int64(v.CustomerASN)
+		} else {
+			cgw.BgpAsn = aws.Int32(int32(v.CustomerASN))
+		}
 		steps = append(steps, Step{
-			ID: StepCustomerGateway, Service: ServiceEC2, Operation: "CreateCustomerGateway",
-			Input: &ec2.CreateCustomerGatewayInput{Type: ec2types.GatewayTypeIpsec1, IpAddress: aws.String(v.CustomerGatewayIP.String()),
-				BgpAsnExtended: aws.Int64(v.CustomerASN), TagSpecifications: nameTag(ec2types.ResourceTypeCustomerGateway, cluster+"-cgw")},
+			ID: StepCustomerGateway, Service: ServiceEC2, Operation: "CreateCustomerGateway", Input: cgw,
 			Produces: "CustomerGateway.CustomerGatewayId",
 		}, Step{
 			ID: StepVPNConnection, Service: ServiceEC2, Operation: "CreateVpnConnection", Input: in,

@@ -200,3 +200,38 @@ func TestTrustAnchorInput(t *testing.T) {
 		t.Errorf("an anchor without a source: err = %v", err)
 	}
 }
+
+// TestCustomerGatewayASN: BgpAsn takes ASNs up to 2147483647 and
+// BgpAsnExtended only those above (EC2 API, CreateCustomerGateway).
+func TestCustomerGatewayASN(t *testing.T) {
+	data, err := os.ReadFile("../blueprint/testdata/variants/vpn-calico-iam-roles-anywhere.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := blueprint.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := b.AWS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		asn      int64
+		extended bool
+	}{{65010, false}, {netplan.MaxBgpAsn, false}, {netplan.MaxBgpAsn + 1, true}, {4200000000, true}} {
+		a.Connectivity.VPN.CustomerASN = tc.asn
+		p, err := awssdk.Build(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := p.Step(awssdk.StepCustomerGateway)
+		in := s.Input.(*ec2.CreateCustomerGatewayInput)
+		switch {
+		case tc.extended && (in.BgpAsn != nil || aws.ToInt64(in.BgpAsnExtended) != tc.asn):
+			t.Errorf("ASN %d: BgpAsn %v, BgpAsnExtended %v; want only BgpAsnExtended", tc.asn, in.BgpAsn, in.BgpAsnExtended)
+		case !tc.extended && (in.BgpAsnExtended != nil || int64(aws.ToInt32(in.BgpAsn)) != tc.asn):
+			t.Errorf("ASN %d: BgpAsn %v, BgpAsnExtended %v; want only BgpAsn", tc.asn, in.BgpAsn, in.BgpAsnExtended)
+		}
+	}
+}

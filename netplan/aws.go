@@ -298,6 +298,22 @@ func (c Connectivity) ValidateAt(fp *field.Path) field.ErrorList {
 	return errs
 }
 
+// MaxBgpAsn is the largest ASN CreateCustomerGateway takes in BgpAsn, a
+// 32-bit signed integer; a larger one (up to 4294967295) goes in
+// BgpAsnExtended, which takes only those ("If the ASN is larger than
+// 2,147,483,647, you must use BgpAsnExtended", EC2 API reference,
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html).
+const MaxBgpAsn = 2147483647
+
+// CustomerASNFlag returns the create-customer-gateway option that takes
+// asn: --bgp-asn up to MaxBgpAsn, --bgp-asn-extended above.
+func CustomerASNFlag(asn int64) string {
+	if asn > MaxBgpAsn {
+		return "--bgp-asn-extended"
+	}
+	return "--bgp-asn"
+}
+
 // transitGatewayTarget marks routes to the Transit Gateway the plan creates.
 const transitGatewayTarget = "transit-gateway"
 
@@ -487,7 +503,7 @@ func ConnectivityScript(c Connectivity, r RoutingPlan, clusterName string) ([]by
 		v := c.VPN
 		s.Comment("Customer gateway (the on-premises device, AS " + strconv.FormatInt(v.CustomerASN, 10) + ") and the VPN connection to the Transit Gateway.")
 		s.Capture("CGW_ID", slices.Concat(shellscript.Lits("aws", "ec2", "create-customer-gateway", "--type", "ipsec.1",
-			"--ip-address", v.CustomerGatewayIP.String(), "--bgp-asn", strconv.FormatInt(v.CustomerASN, 10), "--tag-specifications"),
+			"--ip-address", v.CustomerGatewayIP.String(), CustomerASNFlag(v.CustomerASN), strconv.FormatInt(v.CustomerASN, 10), "--tag-specifications"),
 			[]shellscript.Word{tag("customer-gateway", clusterName+"-cgw")},
 			shellscript.Lits("--query", "CustomerGateway.CustomerGatewayId", "--output", "text"), region)...)
 		args := slices.Concat(shellscript.Lits("aws", "ec2", "create-vpn-connection", "--type", "ipsec.1", "--customer-gateway-id"), []shellscript.Word{shellscript.Ref("CGW_ID")},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -408,6 +409,48 @@ func TestConnectivityScripts(t *testing.T) {
 					if testkit.FlagValue(t, c, "--ip-address") != "203.0.113.10" || testkit.FlagValue(t, c, "--bgp-asn") != "65000" {
 						t.Errorf("customer gateway: %q", c)
 					}
+				}
+			}
+		})
+	}
+}
+
+// TestCustomerGatewayASNOption: a 4-byte ASN above 2147483647 goes in
+// --bgp-asn-extended, which AWS requires for it and refuses below it.
+func TestCustomerGatewayASNOption(t *testing.T) {
+	for _, tc := range []struct {
+		asn  int64
+		flag string
+	}{
+		{1, "--bgp-asn"}, {65000, "--bgp-asn"}, {netplan.MaxBgpAsn, "--bgp-asn"},
+		{netplan.MaxBgpAsn + 1, "--bgp-asn-extended"}, {4200000000, "--bgp-asn-extended"}, {4294967294, "--bgp-asn-extended"},
+	} {
+		t.Run(strconv.FormatInt(tc.asn, 10), func(t *testing.T) {
+			c := referenceVPN()
+			c.VPN.CustomerASN = tc.asn
+			r, err := netplan.PlanRouting(referencePlan(), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			script, err := netplan.ConnectivityScript(c, r, refCluster)
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := testkit.RecordCommands(t, script, "aws", map[string]string{
+				"create-transit-gateway": "tgw-0123456789abcdef0", "create-transit-gateway-vpc-attachment": "tgw-attach-0123456789abcdef0",
+				"create-customer-gateway": "cgw-0123456789abcdef0", "create-vpn-connection": "vpn-0123456789abcdef0",
+				"describe-transit-gateways": "available", "describe-transit-gateway-vpc-attachments": "available", "describe-vpn-connections": "available",
+			})
+			for _, call := range calls {
+				if call[1] != "create-customer-gateway" {
+					continue
+				}
+				if got := testkit.FlagValue(t, call, tc.flag); got != strconv.FormatInt(tc.asn, 10) {
+					t.Errorf("%s = %q in %q", tc.flag, got, call)
+				}
+				other := map[string]string{"--bgp-asn": "--bgp-asn-extended", "--bgp-asn-extended": "--bgp-asn"}[tc.flag]
+				if slices.Contains(call, other) {
+					t.Errorf("%q carries %s too", call, other)
 				}
 			}
 		})
