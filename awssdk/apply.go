@@ -208,12 +208,23 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 		return created(s, out)
 
 	case *ec2.CreateTransitGatewayInput:
-		d, err := c.EC2.DescribeTransitGateways(ctx, &ec2.DescribeTransitGatewaysInput{Filters: append(nameFilter(in.TagSpecifications), ec2Filter("state", "pending", "available"))})
-		if err != nil {
-			return StepResult{}, err
-		}
-		if len(d.TransitGateways) > 0 {
-			return existing(aws.ToString(d.TransitGateways[0].TransitGatewayId))
+		// DescribeTransitGateways documents no tag filters: the Name tag is
+		// matched here, on every page.
+		name := nameTag(in.TagSpecifications)
+		var next *string
+		for name != "" {
+			d, err := c.EC2.DescribeTransitGateways(ctx, &ec2.DescribeTransitGatewaysInput{Filters: []ec2types.Filter{ec2Filter("state", "pending", "available")}, NextToken: next})
+			if err != nil {
+				return StepResult{}, err
+			}
+			for _, g := range d.TransitGateways {
+				if slices.ContainsFunc(g.Tags, func(t ec2types.Tag) bool { return aws.ToString(t.Key) == "Name" && aws.ToString(t.Value) == name }) {
+					return existing(aws.ToString(g.TransitGatewayId))
+				}
+			}
+			if next = d.NextToken; aws.ToString(next) == "" {
+				break
+			}
 		}
 		out, err := c.EC2.CreateTransitGateway(ctx, in)
 		if err != nil {
@@ -528,14 +539,22 @@ func ec2Filter(name string, values ...string) ec2types.Filter {
 	return ec2types.Filter{Name: aws.String(name), Values: values}
 }
 
-// nameFilter finds resources by the Name tag the plan gives them.
-func nameFilter(specs []ec2types.TagSpecification) []ec2types.Filter {
+// nameTag is the Name tag the plan gives a resource, or "".
+func nameTag(specs []ec2types.TagSpecification) string {
 	for _, s := range specs {
 		for _, t := range s.Tags {
 			if aws.ToString(t.Key) == "Name" {
-				return []ec2types.Filter{ec2Filter("tag:Name", aws.ToString(t.Value))}
+				return aws.ToString(t.Value)
 			}
 		}
+	}
+	return ""
+}
+
+// nameFilter finds resources by the Name tag the plan gives them.
+func nameFilter(specs []ec2types.TagSpecification) []ec2types.Filter {
+	if name := nameTag(specs); name != "" {
+		return []ec2types.Filter{ec2Filter("tag:Name", name)}
 	}
 	return nil
 }

@@ -321,3 +321,30 @@ func TestSDKValidatorRefusesAMissingField(t *testing.T) {
 		t.Errorf("the last step done is %s, want %s", last, awssdk.StepTransitGateway)
 	}
 }
+
+// TestApplyReusesOnlyWhatThePlanNames: a Transit Gateway with another
+// Name tag is left alone and a new one created; one with the plan's name
+// is reused.
+func TestApplyReusesOnlyWhatThePlanNames(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		reused bool
+	}{{"another-cluster-tgw", false}, {"gpu-hybrid-cluster-tgw", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := referencePlan(t)
+			fake, clients := newFakeAWS(t)
+			existing := fake.add("tgw", "tgw-", map[string]string{"tag:Name": tc.name})
+			res, err := awssdk.Apply(context.Background(), clients, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.ResourceID(awssdk.StepTransitGateway)
+			if (got == existing) != tc.reused {
+				t.Errorf("Transit Gateway %s, the existing one %s: reused %t, want %t", got, existing, got == existing, tc.reused)
+			}
+			if n := len(fake.callsOf("ec2:CreateTransitGateway")); n != map[bool]int{true: 0, false: 1}[tc.reused] {
+				t.Errorf("%d CreateTransitGateway calls", n)
+			}
+		})
+	}
+}

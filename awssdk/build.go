@@ -119,7 +119,7 @@ func RemoteNetworkConfig(c netplan.RemoteNetworkConfig) (*ekstypes.RemoteNetwork
 	return out, nil
 }
 
-func nameTag(kind ec2types.ResourceType, name string) []ec2types.TagSpecification {
+func nameTagSpec(kind ec2types.ResourceType, name string) []ec2types.TagSpecification {
 	return []ec2types.TagSpecification{{ResourceType: kind, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String(name)}}}}
 }
 
@@ -142,13 +142,13 @@ func connectivitySteps(c netplan.Connectivity, r netplan.RoutingPlan, cluster st
 				DnsSupport:                   ec2types.DnsSupportValueEnable,
 				VpnEcmpSupport:               ec2types.VpnEcmpSupportValueEnable,
 			},
-			TagSpecifications: nameTag(ec2types.ResourceTypeTransitGateway, cluster+"-tgw"),
+			TagSpecifications: nameTagSpec(ec2types.ResourceTypeTransitGateway, cluster+"-tgw"),
 		},
 		Produces: "TransitGateway.TransitGatewayId", AwaitState: "available",
 	}, {
 		ID: StepTransitGatewayAttachment, Service: ServiceEC2, Operation: "CreateTransitGatewayVpcAttachment",
 		Input: &ec2.CreateTransitGatewayVpcAttachmentInput{VpcId: aws.String(c.VPCID), SubnetIds: append([]string(nil), c.SubnetIDs...),
-			TagSpecifications: nameTag(ec2types.ResourceTypeTransitGatewayAttachment, cluster+"-vpc")},
+			TagSpecifications: nameTagSpec(ec2types.ResourceTypeTransitGatewayAttachment, cluster+"-vpc")},
 		Needs:    []Need{{Field: "TransitGatewayId", Step: tgw}},
 		Produces: "TransitGatewayVpcAttachment.TransitGatewayAttachmentId",
 		// Routes to the Transit Gateway need the attachment available.
@@ -171,14 +171,14 @@ func connectivitySteps(c netplan.Connectivity, r netplan.RoutingPlan, cluster st
 		})
 	case netplan.ConnectionVPN:
 		v := c.VPN
-		in := &ec2.CreateVpnConnectionInput{Type: aws.String("ipsec.1"), TagSpecifications: nameTag(ec2types.ResourceTypeVpnConnection, cluster+"-vpn")}
+		in := &ec2.CreateVpnConnectionInput{Type: aws.String("ipsec.1"), TagSpecifications: nameTagSpec(ec2types.ResourceTypeVpnConnection, cluster+"-vpn")}
 		if len(v.TunnelInsideCIDRs) == 2 {
 			in.Options = &ec2types.VpnConnectionOptionsSpecification{TunnelOptions: []ec2types.VpnTunnelOptionsSpecification{
 				{TunnelInsideCidr: aws.String(v.TunnelInsideCIDRs[0].String())}, {TunnelInsideCidr: aws.String(v.TunnelInsideCIDRs[1].String())},
 			}}
 		}
 		cgw := &ec2.CreateCustomerGatewayInput{Type: ec2types.GatewayTypeIpsec1, IpAddress: aws.String(v.CustomerGatewayIP.String()),
-			TagSpecifications: nameTag(ec2types.ResourceTypeCustomerGateway, cluster+"-cgw")}
+			TagSpecifications: nameTagSpec(ec2types.ResourceTypeCustomerGateway, cluster+"-cgw")}
 		if v.CustomerASN > netplan.MaxBgpAsn {
 			cgw.BgpAsnExtended = aws.Int64(v.CustomerASN)
 		} else {

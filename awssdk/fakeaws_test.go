@@ -296,9 +296,12 @@ func (f *fakeAWS) answer(c call, path string) reply {
 			where["id"] = []string{id}
 		}
 		delete(where, "state")
+		if f.t != nil && (len(where) > 1 || len(where) == 1 && where["id"] == nil) {
+			f.t.Errorf("DescribeTransitGateways filters %v: AWS documents none but state and the IDs", where)
+		}
 		rs := f.find("tgw", where)
 		return reply{body: "<DescribeTransitGatewaysResponse>" + items("transitGatewaySet", rs, func(r map[string]string) string {
-			return el("transitGatewayId", r["id"]) + el("state", "available")
+			return el("transitGatewayId", r["id"]) + el("state", "available") + "<tagSet><item>" + el("key", "Name") + el("value", r["tag:Name"]) + "</item></tagSet>"
 		}) + "</DescribeTransitGatewaysResponse>"}
 	case "ec2:CreateTransitGateway":
 		id := f.add("tgw", "tgw-", map[string]string{"tag:Name": form.Get("TagSpecification.1.Tag.1.Value")})
