@@ -25,7 +25,8 @@ import (
 	"github.com/hybridkit/hybridkit/nodeconfig"
 )
 
-// Step IDs of the steps that produce an ID other steps need.
+// Step IDs of the steps that produce an ID other steps need, for
+// [Plan.Step] and [Result.ResourceID].
 const (
 	StepTransitGateway           = "transit-gateway"
 	StepTransitGatewayAttachment = "transit-gateway-vpc-attachment"
@@ -205,7 +206,9 @@ func connectivitySteps(c netplan.Connectivity, r netplan.RoutingPlan, cluster st
 	return steps, nil
 }
 
-// IPPermission returns a firewall permission as the EC2 API's type.
+// IPPermission returns a firewall permission as the EC2 API's type, field
+// for field; empty descriptions are left out. A zero permission gives an
+// IpPermission with an empty protocol, which EC2 refuses.
 func IPPermission(p firewall.IPPermission) ec2types.IpPermission {
 	out := ec2types.IpPermission{IpProtocol: aws.String(p.IPProtocol), FromPort: p.FromPort, ToPort: p.ToPort}
 	for _, r := range p.IPRanges {
