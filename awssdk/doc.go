@@ -13,8 +13,8 @@
 // DescribeCluster for the cluster security group and one
 // AuthorizeSecurityGroupIngress or -Egress per permission; the Hybrid Nodes
 // role, its policies, its HYBRID_LINUX access entry and the SSM activation
-// or IAM Roles Anywhere profile; the Route 53 Resolver rules, endpoints,
-// forwarding rules and their associations. [TrustAnchorInput] gives the
+// or IAM Roles Anywhere profile; the Route 53 Resolver security-group
+// rules, endpoints, forwarding rules and their associations. [TrustAnchorInput] gives the
 // IAM Roles Anywhere trust anchor, which exists before the plan.
 //
 // The shortest use, with clients from config.LoadDefaultConfig:
