@@ -116,6 +116,7 @@ func (r *renderer) aws() {
 	rnc, err := bt.plan.RemoteNetworkConfig()
 	if err == nil {
 		r.addJSON("aws/remote-network-config.json", "the cluster's remoteNetworkConfig (EKS API shape)", rnc)
+		r.eksctlCluster(rnc)
 	}
 	s, err = netplan.ConnectivityScript(bt.conn, bt.routing, b.Cluster.Name)
 	r.add("aws/02-connectivity.sh", KindShell, "Transit Gateway, "+string(b.Connectivity.Connection)+" and the VPC routes to the remote networks", s, err)
@@ -129,7 +130,6 @@ func (r *renderer) aws() {
 	s, err = firewall.SecurityGroupScript("Cluster security group rules for the hybrid nodes of "+b.Cluster.Name, sg, firewall.SGTarget{ClusterName: b.Cluster.Name, Region: b.Cluster.Region})
 	r.add("aws/03-cluster-security-group.sh", KindShell, "authorize the hybrid flows on the cluster security group (remote networks as CIDRs)", s, err)
 	s, err = nodeconfig.IdentityScript(bt.identity)
-	r.eksctlCluster()
 	r.add("aws/04-identity.sh", KindShell, "the Hybrid Nodes IAM role, its HYBRID_LINUX access entry, and the "+string(b.Credentials.Provider)+" credential source", s, err)
 	role, err := bt.identity.Role()
 	if err == nil {

@@ -29,8 +29,9 @@ const refEksctlTypes = "https://github.com/eksctl-io/eksctl/blob/1df868edbf06679
 // role aws/04-identity.sh creates, so eksctl creates no second role or
 // credential source; it maps the role in aws-auth, which the
 // HYBRID_LINUX access entry of 04-identity.sh makes redundant but
-// harmless.
-func (r *renderer) eksctlCluster() {
+// harmless. rnc is the cluster's remoteNetworkConfig, as
+// aws/remote-network-config.json holds it.
+func (r *renderer) eksctlCluster(rnc netplan.RemoteNetworkConfig) {
 	bt, b := r.bt, r.bt.bp
 	if b.Credentials.Provider != nodeconfig.ProviderSSM {
 		r.bt.findings = append(r.bt.findings, advice.Finding{Level: advice.Info, Code: CodeEksctlNeedsCABundle,
@@ -38,16 +39,12 @@ func (r *renderer) eksctlCluster() {
 			Message: "no aws/eksctl-cluster.yaml: eksctl's remoteNetworkConfig with provider IRA requires iam.caBundleCert to create a trust anchor of its own, while this blueprint reuses trust anchor " + b.Credentials.IAMRolesAnywhere.TrustAnchorARN + "; create the cluster with the aws/ scripts"})
 		return
 	}
-	cidrs := func(role netplan.Role) []eksctl.RemoteNetwork {
-		ps := bt.plan.Prefixes(role)
-		if len(ps) == 0 {
-			return nil
+	cidrs := func(nets []netplan.RemoteNetwork) []eksctl.RemoteNetwork {
+		var out []eksctl.RemoteNetwork
+		for _, n := range nets {
+			out = append(out, eksctl.RemoteNetwork{CIDRs: n.CIDRs})
 		}
-		n := eksctl.RemoteNetwork{}
-		for _, p := range ps {
-			n.CIDRs = append(n.CIDRs, p.String())
-		}
-		return []eksctl.RemoteNetwork{n}
+		return out
 	}
 	subnets := map[string]eksctl.Subnet{}
 	for _, s := range b.VPC.Subnets {
@@ -62,8 +59,8 @@ func (r *renderer) eksctlCluster() {
 		VPC:               &eksctl.VPC{ID: b.VPC.ID, CIDR: b.VPC.CIDR.String(), Subnets: &eksctl.Subnets{Private: subnets}},
 		RemoteNetworkConfig: &eksctl.RemoteNetworkConfig{
 			IAM:                &eksctl.RemoteNodesIAM{Provider: eksctl.ProviderSSM, RoleARN: bt.identity.RoleARN()},
-			RemoteNodeNetworks: cidrs(netplan.RoleRemoteNode),
-			RemotePodNetworks:  cidrs(netplan.RoleRemotePod),
+			RemoteNodeNetworks: cidrs(rnc.RemoteNodeNetworks),
+			RemotePodNetworks:  cidrs(rnc.RemotePodNetworks),
 		},
 	}
 	const path = "aws/eksctl-cluster.yaml"
