@@ -284,19 +284,14 @@ func identitySteps(id nodeconfig.Identity) ([]Step, error) {
 		}
 		steps = append(steps, Step{ID: StepSSMActivation, Service: ServiceSSM, Operation: "CreateActivation", Input: in, Produces: "ActivationId"})
 	case nodeconfig.ProviderIAMRolesAnywhere:
-		// Role defaulted and validated the identity: RolesAnywhere is set.
+		// Role validated the identity, so RolesAnywhere is set; Default
+		// fills the profile's name and session length, on a copy of it.
 		ra := *id.RolesAnywhere
-		name := ra.ProfileName
-		if name == "" {
-			name = id.ClusterName + "-hybrid-nodes"
-		}
-		secs := ra.SessionSeconds
-		if secs == 0 {
-			secs = nodeconfig.DefaultSessionSeconds
-		}
+		id.RolesAnywhere = &ra
+		id.Default()
 		steps = append(steps, Step{ID: StepRolesAnywhereProfile, Service: ServiceRolesAnywhere, Operation: "CreateProfile",
-			Input: &rolesanywhere.CreateProfileInput{Name: aws.String(name), RoleArns: []string{role.ARN},
-				DurationSeconds: aws.Int32(int32(secs)), Enabled: aws.Bool(true)},
+			Input: &rolesanywhere.CreateProfileInput{Name: aws.String(ra.ProfileName), RoleArns: []string{role.ARN},
+				DurationSeconds: aws.Int32(int32(ra.SessionSeconds)), Enabled: aws.Bool(true)},
 			Produces: "Profile.ProfileArn"})
 	}
 	return steps, nil
