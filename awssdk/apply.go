@@ -137,6 +137,19 @@ func created(s Step, out any) (StepResult, error) {
 	return r, nil
 }
 
+// answered is the result of a call that creates: what it created, an
+// existing resource when AWS refuses with one of existsCodes, or the
+// error.
+func answered(s Step, out any, err error, existsCodes ...string) (StepResult, error) {
+	switch {
+	case hasCode(err, existsCodes...):
+		return StepResult{ID: s.ID, Outcome: OutcomeExisting}, nil
+	case err != nil:
+		return StepResult{}, err
+	}
+	return created(s, out)
+}
+
 func missingClient(s Step) error {
 	return fmt.Errorf("no %s client in Clients", s.Service)
 }
@@ -199,13 +212,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 		return r, err
 	case *eks.CreateAccessEntryInput:
 		out, err := c.EKS.CreateAccessEntry(ctx, in)
-		if hasCode(err, "ResourceInUseException") {
-			return existing("")
-		}
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err, "ResourceInUseException")
 
 	case *ec2.CreateTransitGatewayInput:
 		// DescribeTransitGateways documents no tag filters: the Name tag is
@@ -227,10 +234,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			}
 		}
 		out, err := c.EC2.CreateTransitGateway(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 	case *ec2.CreateTransitGatewayVpcAttachmentInput:
 		d, err := c.EC2.DescribeTransitGatewayVpcAttachments(ctx, &ec2.DescribeTransitGatewayVpcAttachmentsInput{Filters: []ec2types.Filter{
 			ec2Filter("transit-gateway-id", aws.ToString(in.TransitGatewayId)), ec2Filter("vpc-id", aws.ToString(in.VpcId)), ec2Filter("state", "pending", "available")}})
@@ -241,10 +245,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			return existing(aws.ToString(d.TransitGatewayVpcAttachments[0].TransitGatewayAttachmentId))
 		}
 		out, err := c.EC2.CreateTransitGatewayVpcAttachment(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 	case *ec2.CreateCustomerGatewayInput:
 		d, err := c.EC2.DescribeCustomerGateways(ctx, &ec2.DescribeCustomerGatewaysInput{Filters: append(nameFilter(in.TagSpecifications),
 			ec2Filter("ip-address", aws.ToString(in.IpAddress)), ec2Filter("state", "pending", "available"))})
@@ -255,10 +256,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			return existing(aws.ToString(d.CustomerGateways[0].CustomerGatewayId))
 		}
 		out, err := c.EC2.CreateCustomerGateway(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 	case *ec2.CreateVpnConnectionInput:
 		d, err := c.EC2.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{Filters: []ec2types.Filter{
 			ec2Filter("customer-gateway-id", aws.ToString(in.CustomerGatewayId)), ec2Filter("transit-gateway-id", aws.ToString(in.TransitGatewayId)), ec2Filter("state", "pending", "available")}})
@@ -269,37 +267,16 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			return existing(aws.ToString(d.VpnConnections[0].VpnConnectionId))
 		}
 		out, err := c.EC2.CreateVpnConnection(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 	case *ec2.CreateRouteInput:
 		out, err := c.EC2.CreateRoute(ctx, in)
-		if hasCode(err, "RouteAlreadyExists") {
-			return existing("")
-		}
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err, "RouteAlreadyExists")
 	case *ec2.AuthorizeSecurityGroupIngressInput:
 		out, err := c.EC2.AuthorizeSecurityGroupIngress(ctx, in)
-		if hasCode(err, "InvalidPermission.Duplicate") {
-			return existing("")
-		}
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err, "InvalidPermission.Duplicate")
 	case *ec2.AuthorizeSecurityGroupEgressInput:
 		out, err := c.EC2.AuthorizeSecurityGroupEgress(ctx, in)
-		if hasCode(err, "InvalidPermission.Duplicate") {
-			return existing("")
-		}
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err, "InvalidPermission.Duplicate")
 
 	case *directconnect.CreateDirectConnectGatewayInput:
 		var next *string
@@ -319,10 +296,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			}
 		}
 		out, err := c.DirectConnect.CreateDirectConnectGateway(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 	case *directconnect.CreateDirectConnectGatewayAssociationInput:
 		d, err := c.DirectConnect.DescribeDirectConnectGatewayAssociations(ctx, &directconnect.DescribeDirectConnectGatewayAssociationsInput{
 			DirectConnectGatewayId: in.DirectConnectGatewayId, AssociatedGatewayId: in.GatewayId})
@@ -335,20 +309,11 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			}
 		}
 		out, err := c.DirectConnect.CreateDirectConnectGatewayAssociation(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 
 	case *iam.CreateRoleInput:
 		out, err := c.IAM.CreateRole(ctx, in)
-		if hasCode(err, "EntityAlreadyExists") {
-			return existing("")
-		}
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err, "EntityAlreadyExists")
 	case *iam.PutRolePolicyInput:
 		outcome := OutcomeCreated
 		d, err := c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: in.RoleName, PolicyName: in.PolicyName})
@@ -383,10 +348,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			marker = d.Marker
 		}
 		out, err := c.IAM.AttachRolePolicy(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 
 	case *ssm.CreateActivationInput:
 		d, err := c.SSM.DescribeActivations(ctx, &ssm.DescribeActivationsInput{Filters: []ssmtypes.DescribeActivationsFilter{
@@ -425,10 +387,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			}
 		}
 		out, err := c.RolesAnywhere.CreateProfile(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 
 	case *route53resolver.CreateResolverEndpointInput:
 		d, err := c.Route53Resolver.ListResolverEndpoints(ctx, &route53resolver.ListResolverEndpointsInput{Filters: []r53rtypes.Filter{resolverFilter("CreatorRequestId", aws.ToString(in.CreatorRequestId))}})
@@ -439,10 +398,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			return existing(aws.ToString(d.ResolverEndpoints[0].Id))
 		}
 		out, err := c.Route53Resolver.CreateResolverEndpoint(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 	case *route53resolver.CreateResolverRuleInput:
 		d, err := c.Route53Resolver.ListResolverRules(ctx, &route53resolver.ListResolverRulesInput{Filters: []r53rtypes.Filter{resolverFilter("CreatorRequestId", aws.ToString(in.CreatorRequestId))}})
 		if err != nil {
@@ -452,10 +408,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			return existing(aws.ToString(d.ResolverRules[0].Id))
 		}
 		out, err := c.Route53Resolver.CreateResolverRule(ctx, in)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err)
 	case *route53resolver.AssociateResolverRuleInput:
 		d, err := c.Route53Resolver.ListResolverRuleAssociations(ctx, &route53resolver.ListResolverRuleAssociationsInput{Filters: []r53rtypes.Filter{
 			resolverFilter("ResolverRuleId", aws.ToString(in.ResolverRuleId)), resolverFilter("VPCId", aws.ToString(in.VPCId))}})
@@ -466,13 +419,7 @@ func (c Clients) step(ctx context.Context, s Step, input any, res *Result) (Step
 			return existing("")
 		}
 		out, err := c.Route53Resolver.AssociateResolverRule(ctx, in)
-		if hasCode(err, "ResourceExistsException") {
-			return existing("")
-		}
-		if err != nil {
-			return StepResult{}, err
-		}
-		return created(s, out)
+		return answered(s, out, err, "ResourceExistsException")
 	}
 	return StepResult{}, fmt.Errorf("awssdk: no call for %T", input)
 }
