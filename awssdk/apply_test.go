@@ -15,22 +15,12 @@ import (
 	"github.com/hybridkit/hybridkit/blueprint"
 )
 
-func referencePlan(t *testing.T) awssdk.Plan {
-	t.Helper()
-	a, err := blueprint.Reference().AWS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := awssdk.Build(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+// vpnVariant is the core module's variant with a VPN and IAM Roles
+// Anywhere, where the reference has Direct Connect and SSM.
+const vpnVariant = "vpn-calico-iam-roles-anywhere.yaml"
 
-// variantPlan builds the plan of a blueprint from the core module's
-// variants: VPN and IAM Roles Anywhere.
-func variantPlan(t *testing.T, name string) awssdk.Plan {
+// variant reads a blueprint from the core module's variants.
+func variant(t *testing.T, name string) blueprint.Blueprint {
 	t.Helper()
 	data, err := os.ReadFile("../blueprint/testdata/variants/" + name)
 	if err != nil {
@@ -40,18 +30,34 @@ func variantPlan(t *testing.T, name string) awssdk.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// awsSide is b's AWS side.
+func awsSide(t *testing.T, b blueprint.Blueprint) blueprint.AWS {
+	t.Helper()
 	a, err := b.AWS()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := awssdk.Build(a)
+	return a
+}
+
+// planOf builds the plan of b.
+func planOf(t *testing.T, b blueprint.Blueprint) awssdk.Plan {
+	t.Helper()
+	p, err := awssdk.Build(awsSide(t, b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-// creates are the operations that change AWS: every step but reads.
+func referencePlan(t *testing.T) awssdk.Plan { return planOf(t, blueprint.Reference()) }
+
+func variantPlan(t *testing.T, name string) awssdk.Plan { return planOf(t, variant(t, name)) }
+
+// planOps are the plan's operations, "<service>:<Operation>", in order.
 func planOps(p awssdk.Plan) []string {
 	var out []string
 	for _, s := range p.Steps {
@@ -195,7 +201,7 @@ func TestApplyTwiceCreatesNothing(t *testing.T) {
 		plan func(*testing.T) awssdk.Plan
 	}{
 		{"reference (Direct Connect, SSM, Resolver)", referencePlan},
-		{"VPN and IAM Roles Anywhere", func(t *testing.T) awssdk.Plan { return variantPlan(t, "vpn-calico-iam-roles-anywhere.yaml") }},
+		{"VPN and IAM Roles Anywhere", func(t *testing.T) awssdk.Plan { return variantPlan(t, vpnVariant) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.plan(t)
@@ -231,7 +237,7 @@ func TestApplyTwiceCreatesNothing(t *testing.T) {
 }
 
 func TestApplyVPNAndRolesAnywhere(t *testing.T) {
-	p := variantPlan(t, "vpn-calico-iam-roles-anywhere.yaml")
+	p := variantPlan(t, vpnVariant)
 	fake, clients := newFakeAWS(t)
 	clients.DirectConnect, clients.SSM = nil, nil // the plan needs neither
 	res, err := awssdk.Apply(context.Background(), clients, p)

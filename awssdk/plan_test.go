@@ -18,10 +18,7 @@ import (
 )
 
 func TestBuildRefusesAnIncompleteAWSSide(t *testing.T) {
-	a, err := blueprint.Reference().AWS()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := awsSide(t, blueprint.Reference())
 	for _, tc := range []struct {
 		name  string
 		edit  func(*blueprint.AWS)
@@ -204,18 +201,7 @@ func TestTrustAnchorInput(t *testing.T) {
 // TestCustomerGatewayASN: BgpAsn takes ASNs up to 2147483647 and
 // BgpAsnExtended only those above (EC2 API, CreateCustomerGateway).
 func TestCustomerGatewayASN(t *testing.T) {
-	data, err := os.ReadFile("../blueprint/testdata/variants/vpn-calico-iam-roles-anywhere.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := blueprint.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := b.AWS()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := awsSide(t, variant(t, vpnVariant))
 	for _, tc := range []struct {
 		asn      int64
 		extended bool

@@ -1,12 +1,10 @@
 package awssdk_test
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/hybridkit/hybridkit/awssdk"
 	"github.com/hybridkit/hybridkit/blueprint"
 	"github.com/hybridkit/hybridkit/internal/testkit"
 )
@@ -35,17 +33,7 @@ func TestPlanMakesTheScriptsCalls(t *testing.T) {
 		bp   func(*testing.T) blueprint.Blueprint
 	}{
 		{"reference", func(*testing.T) blueprint.Blueprint { return blueprint.Reference() }},
-		{"vpn-calico-iam-roles-anywhere", func(t *testing.T) blueprint.Blueprint {
-			data, err := os.ReadFile("../blueprint/testdata/variants/vpn-calico-iam-roles-anywhere.yaml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := blueprint.Parse(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}},
+		{vpnVariant, func(t *testing.T) blueprint.Blueprint { return variant(t, vpnVariant) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := tc.bp(t)
@@ -53,14 +41,7 @@ func TestPlanMakesTheScriptsCalls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := b.AWS()
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := awssdk.Build(a)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := planOf(t, b)
 			outputs := map[string]string{}
 			for _, poll := range scriptPolls {
 				outputs[poll] = "available"
